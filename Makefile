@@ -1,0 +1,38 @@
+# Qwen Atlas — the two commands are `make serve` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PYTHONPATH := hooks
+export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
+
+.PHONY: serve build test check schemas bench clean browser-deps
+
+$(STAMP): requirements.lock requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $(STAMP)
+
+serve: $(STAMP)  ## serve at http://127.0.0.1:8000 with live reload (also on data/ changes)
+	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
+
+build: $(STAMP)  ## build into site/ with --strict
+	$(BIN)/mkdocs build --strict --clean
+
+check: $(STAMP)  ## validate all data, printing every problem as file:line
+	$(BIN)/python -m atlas.check
+	$(BIN)/python -m atlas.schemagen --check
+
+schemas: $(STAMP)  ## regenerate data/schemas/*.json and the field docs from the pydantic models
+	$(BIN)/python -m atlas.schemagen
+
+test: $(STAMP)  ## the whole test suite (browser tests skip locally without Chromium; fail in CI)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)  ## build-time and page-weight benchmark; writes bench/REPORT.md
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf site .pytest_cache

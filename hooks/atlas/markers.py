@@ -1,0 +1,134 @@
+"""Find and expand `<!-- atlas:KIND key=value ... -->` markers in Markdown pages.
+
+One syntax for everything generated. Block markers stand alone on a line; inline markers may sit
+inside a sentence. Markers inside fenced code blocks are left alone (so docs can show them).
+An unknown kind, a malformed marker or a handler error stops the build naming page and line.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from typing import Callable
+
+MARKER = re.compile(r"<!--\s*atlas:(?P<kind>[A-Za-z0-9_-]*)(?P<args>.*?)-->")
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One marker occurrence: its kind, arguments, and where it is."""
+
+    kind: str
+    args: dict[str, str]
+    page: str
+    line: int
+
+    def where(self) -> str:
+        """'page.md:12' for messages."""
+        return f"{self.page}:{self.line}"
+
+
+class MarkerError(Exception):
+    """A marker that cannot be expanded; the message names the page and line."""
+
+
+Handler = Callable[[Marker], str]
+
+
+def parse_args(text: str, page: str, line: int) -> dict[str, str]:
+    """Parse `key=value key="quoted value"` pairs; repeated or bare words are errors."""
+    try:
+        words = shlex.split(text)
+    except ValueError as error:
+        raise MarkerError(f"{page}:{line}: cannot read marker arguments ({error})") from None
+    args: dict[str, str] = {}
+    for word in words:
+        key, sep, value = word.partition("=")
+        if not sep or not key:
+            raise MarkerError(f"{page}:{line}: expected key=value in marker, got {word!r}")
+        if key in args:
+            raise MarkerError(f"{page}:{line}: argument {key!r} given twice")
+        args[key] = value
+    return args
+
+
+def _scan(markdown: str):
+    """Yield (line number, line, inside fenced code?) for every line, keeping line ends."""
+    fence: str | None = None
+    for number, text in enumerate(markdown.splitlines(keepends=True), start=1):
+        opener = FENCE.match(text)
+        if opener:
+            mark = opener.group(1)
+            if fence is None:
+                fence = mark
+            elif mark[0] == fence[0] and len(mark) >= len(fence):
+                fence = None
+            yield number, text, True
+            continue
+        yield number, text, fence is not None
+
+
+def find_markers(markdown: str, page: str) -> list[Marker]:
+    """All markers outside fenced code, in order."""
+    return [Marker(match.group("kind"), parse_args(match.group("args"), page, number), page, number)
+            for number, text, in_code in _scan(markdown) if not in_code
+            for match in MARKER.finditer(text)]
+
+
+def expand(markdown: str, page: str, block: dict[str, Handler], inline: dict[str, Handler]) -> str:
+    """Replace every marker by its handler's output; block kinds must stand alone on their line."""
+    out: list[str] = []
+    for number, text, in_code in _scan(markdown):
+        if in_code or "atlas:" not in text:
+            out.append(text)
+            continue
+
+        def replace(match: re.Match[str]) -> str:
+            kind = match.group("kind")
+            marker = Marker(kind, parse_args(match.group("args"), page, number), page, number)
+            if kind in block:
+                if text.strip() != match.group(0):
+                    raise MarkerError(f"{marker.where()}: block marker 'atlas:{kind}' must stand alone on its line")
+                return _run(block[kind], marker)
+            if kind in inline:
+                return _run(inline[kind], marker)
+            known = ", ".join(sorted({*block, *inline}))
+            raise MarkerError(f"{marker.where()}: unknown marker 'atlas:{kind}'; expected one of: {known}")
+
+        replaced = MARKER.sub(replace, text)
+        alone = MARKER.fullmatch(text.strip())
+        if alone and alone.group("kind") in block:
+            # a block's output is a Markdown block of its own: keep blank lines around it
+            replaced = "\n" + replaced.strip("\n") + "\n\n"
+        out.append(replaced)
+    return "".join(out)
+
+
+def _run(handler: Handler, marker: Marker) -> str:
+    """Call a handler; its KeyError/ValueError become a MarkerError naming the page and line."""
+    try:
+        return handler(marker)
+    except MarkerError:
+        raise
+    except (KeyError, ValueError, LookupError) as error:
+        message = error.args[0] if error.args else str(error)
+        raise MarkerError(f"{marker.where()}: atlas:{marker.kind}: {message}") from None
+
+
+def require(marker: Marker, allowed: set[str], required: set[str] = frozenset()) -> dict[str, str]:
+    """Check a marker's argument names; unknown or missing ones are errors."""
+    unknown = set(marker.args) - allowed
+    if unknown:
+        raise ValueError(f"unknown argument(s) {', '.join(sorted(unknown))}; "
+                         f"expected: {', '.join(sorted(allowed)) or 'none'}")
+    missing = required - set(marker.args)
+    if missing:
+        raise ValueError(f"missing argument(s): {', '.join(sorted(missing))}")
+    return marker.args
+
+
+def split_list(value: str) -> list[str]:
+    """'a,b, c' -> ['a', 'b', 'c'] (empty items dropped)."""
+    return [item.strip() for item in value.split(",") if item.strip()]

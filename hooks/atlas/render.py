@@ -1,0 +1,79 @@
+"""Rendering context and the Jinja environment for the HTML snippets under overrides/atlas/."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import i18n
+from .catalog import Catalog
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "overrides" / "atlas"
+
+
+@lru_cache(maxsize=None)
+def environment(folder: str = str(TEMPLATES)) -> jinja2.Environment:
+    """One autoescaping Jinja environment; every value from data is escaped when it lands in HTML."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=False)
+    env.filters["json_script"] = json_for_script
+    return env
+
+
+def json_for_script(value: Any) -> str:
+    """JSON that is safe inside <script type="application/json">: it cannot close the tag."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return jinja2.utils.markupsafe.Markup(text)
+
+
+def render(template: str, **values: Any) -> str:
+    """Render a template into a single HTML block (no blank lines, so Markdown keeps it whole)."""
+    html = environment().get_template(template).render(**values)
+    return "\n".join(line for line in html.splitlines() if line.strip())
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a renderer needs to know about the page it renders into."""
+
+    catalog: Catalog
+    lang: str
+    page: str  # the source path of the page, e.g. 'moe.md' or 'moe.en.md'
+
+    def t(self, key: str) -> str:
+        """An interface string from data/ui.yaml."""
+        if key not in self.catalog.ui:
+            raise KeyError(f"missing interface string {key!r} in data/ui.yaml")
+        return self.catalog.text(key, self.lang)
+
+    def pick(self, text) -> str:
+        """The current language's side of a {zh, en} text."""
+        return i18n.pick(text, self.lang)
+
+    def href(self, to_src: str, anchor: str = "") -> str:
+        """A relative link from this page to another page."""
+        return i18n.href(self.page, to_src, anchor)
+
+    def source(self, source_id: str) -> dict[str, str]:
+        """A citation for a source: URL, label and tooltip text."""
+        src = self.catalog.sources[source_id]
+        date = i18n.fmt_date(src.date, "day", self.lang) if src.date else ""
+        title = " · ".join(part for part in (self.pick(src.title), self.pick(src.publisher), date) if part)
+        return {"id": src.id, "url": src.url, "label": self.pick(src.publisher), "title": title,
+                "kind": src.kind}
+
+    def model_href(self, model_id: str) -> str:
+        """Link to a model's own page."""
+        return self.href(f"models/{model_id}.md")
+
+    def term_href(self, term_id: str) -> str:
+        """Link to a term on the glossary page."""
+        return self.href("glossary.md", f"term-{term_id}")

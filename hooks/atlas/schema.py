@@ -1,0 +1,356 @@
+"""The data schema: pydantic models for every YAML file in `data/`.
+
+These classes are the single source of truth. The JSON Schemas in `data/schemas/`
+and the field documentation on the Data page are generated from them
+(`make schemas`), and a test fails when those are stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9.-]*$"
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80), Field(
+    description="A stable lower-case id (letters, digits, '-' and '.'), used in URLs and references.")]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+
+
+def _http_url(value: str) -> str:
+    """Accept only absolute http(s) URLs with a host and no whitespace."""
+    if not re.match(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", value):
+        raise ValueError("an absolute http:// or https:// URL")
+    return value
+
+
+HttpUrl = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_http_url), Field(
+    description="An absolute http:// or https:// URL.")]
+
+
+def _not_future(value: dt.date) -> dt.date:
+    """Reject dates after today: the data records what has happened."""
+    if value > dt.date.today():
+        raise ValueError(f"a date that is not in the future (today is {dt.date.today().isoformat()})")
+    return value
+
+
+PastDate = Annotated[dt.date, AfterValidator(_not_future), Field(
+    description="A date in ISO form, quoted: \"YYYY-MM-DD\". Beijing time (UTC+8) for releases.")]
+
+
+class Strict(BaseModel):
+    """Base for every data model: unknown keys are errors, values are not coerced loosely."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Text(Strict):
+    """A human-readable string in both languages."""
+
+    zh: NonEmpty = Field(description="Simplified Chinese.")
+    en: NonEmpty = Field(description="English.")
+
+
+class TextList(Strict):
+    """A list of strings per language (e.g. aliases)."""
+
+    zh: list[NonEmpty] = Field(default_factory=list, description="Chinese strings.")
+    en: list[NonEmpty] = Field(default_factory=list, description="English strings.")
+
+
+# ---------------------------------------------------------------------------
+# sources.yaml
+# ---------------------------------------------------------------------------
+
+SourceKind = Literal["blog", "repository", "paper", "model-card", "docs", "license", "press"]
+
+
+class Source(Strict):
+    """A primary (or clearly labelled secondary) source that figures point to."""
+
+    id: Id
+    url: HttpUrl
+    title: Text = Field(description="The source's title, in both languages.")
+    publisher: Text = Field(description="Who published it (e.g. Qwen Team, arXiv, Hugging Face).")
+    date: PastDate | None = Field(default=None, description="Publication date, if the source has one.")
+    kind: SourceKind = Field(description="What sort of source this is; 'press' marks a secondary source.")
+
+
+class SourcesFile(Strict):
+    """data/sources.yaml"""
+
+    reviewed: PastDate = Field(description="When this file was last reviewed against its sources.")
+    sources: list[Source]
+
+
+# ---------------------------------------------------------------------------
+# licenses.yaml
+# ---------------------------------------------------------------------------
+
+
+class License(Strict):
+    """A licence under which model weights are published."""
+
+    id: Id
+    name: Text
+    url: HttpUrl
+    summary: Text = Field(description="One or two sentences: what it allows and requires.")
+    commercial_use: Literal["yes", "conditional", "no"] = Field(
+        description="'conditional' when commercial use needs a separate licence above a threshold.")
+    source: Id = Field(description="Source id for the licence terms.")
+
+
+class LicensesFile(Strict):
+    """data/licenses.yaml"""
+
+    reviewed: PastDate
+    licenses: list[License]
+
+
+# ---------------------------------------------------------------------------
+# models.yaml
+# ---------------------------------------------------------------------------
+
+Variant = Literal["base", "instruct", "chat", "thinking", "hybrid", "coder", "math", "vision",
+                  "audio", "omni", "embedding", "proprietary"]
+
+
+class MoE(Strict):
+    """Mixture-of-experts configuration. 'activated_experts' counts routed experts only."""
+
+    routed_experts: int = Field(ge=1, description="Routed (non-shared) experts per MoE layer.")
+    activated_experts: int = Field(ge=1, description="Routed experts activated per token.")
+    shared_experts: int = Field(ge=0, description="Shared experts that are always active (0 if none).")
+
+
+class Family(Strict):
+    """A generation or product line (Qwen 1.0, Qwen2.5, QwQ, DeepSeek ...)."""
+
+    id: Id
+    name: Text
+    order: int = Field(ge=0, description="Sort key: generations in chronological order.")
+    qwen: bool = Field(description="True for Qwen families; false for peers used in comparisons.")
+    description: Text
+
+
+class ModelEntry(Strict):
+    """A model as written in models.yaml. Fields left out are inherited from `base_model`."""
+
+    id: Id
+    name: NonEmpty = Field(description="The official model name, e.g. Qwen3-235B-A22B.")
+    base_model: Id | None = Field(default=None, description=(
+        "Id of the model this one is a variant of. Unset fields are inherited from it."))
+    family: Id | None = None
+    developer: Text | None = None
+    variant: Variant | None = None
+    released: PastDate | None = None
+    date_precision: Literal["day", "month"] | None = Field(default=None, description=(
+        "'month' when only the month is sourced."))
+    params_b: float | None = Field(default=None, gt=0, description="Total parameters, in billions.")
+    active_params_b: float | None = Field(default=None, gt=0, description=(
+        "Activated parameters per token, in billions (MoE models only)."))
+    context_tokens: int | None = Field(default=None, gt=0, description="Context length in tokens.")
+    training_tokens_t: float | None = Field(default=None, gt=0, description=(
+        "Pre-training tokens, in trillions."))
+    license: Id | None = Field(default=None, description="Licence id (open-weight models).")
+    weights: Literal["open", "api"] | None = Field(default=None, description=(
+        "'open' for downloadable weights, 'api' for API-only models."))
+    architecture: Text | None = None
+    moe: MoE | None = None
+    notes: Text | None = None
+    source: Id | None = Field(default=None, description="Main source for this model's figures.")
+    field_sources: dict[str, Id] = Field(default_factory=dict, description=(
+        "Per-field source ids where a figure comes from a different source than `source`."))
+    related: list[Id] = Field(default_factory=list, description=(
+        "Other related models (e.g. preview -> final). Base and variants are linked automatically."))
+
+
+class ModelsFile(Strict):
+    """data/models.yaml"""
+
+    reviewed: PastDate
+    families: list[Family]
+    models: list[ModelEntry]
+
+
+# ---------------------------------------------------------------------------
+# releases.yaml
+# ---------------------------------------------------------------------------
+
+
+class Release(Strict):
+    """A dated event on the timeline."""
+
+    id: Id
+    date: PastDate
+    date_precision: Literal["day", "month"] = "day"
+    approximate: bool = Field(default=False, description="True when the date is only approximate.")
+    title: Text
+    summary: Text
+    models: list[Id] = Field(default_factory=list, description="Models released in this event.")
+    source: Id
+    extra_sources: list[Id] = Field(default_factory=list)
+
+
+class ReleasesFile(Strict):
+    """data/releases.yaml"""
+
+    reviewed: PastDate
+    releases: list[Release]
+
+
+# ---------------------------------------------------------------------------
+# benchmarks.yaml
+# ---------------------------------------------------------------------------
+
+
+class Benchmark(Strict):
+    """A benchmark definition."""
+
+    id: Id
+    name: NonEmpty
+    category: Literal["knowledge", "reasoning", "math", "code", "alignment", "agent", "multilingual"]
+    description: Text
+    unit: Literal["score", "percent", "rating", "problems"] = "score"
+    url: HttpUrl | None = None
+
+
+class Setting(Strict):
+    """How a score was obtained."""
+
+    mode: Literal["base", "instruct", "thinking", "non-thinking"] = Field(description=(
+        "base = pre-trained model; instruct = chat model; thinking / non-thinking = hybrid modes."))
+    shots: int | None = Field(default=None, ge=0, description="Few-shot examples, if stated.")
+    tools: bool = Field(default=False, description="True if tools (e.g. a Python interpreter) were used.")
+    note: Text | None = None
+
+
+class Score(Strict):
+    """One benchmark result of one model, with its source."""
+
+    model: Id
+    benchmark: Id
+    value: float = Field(ge=0)
+    setting: Setting
+    source: Id
+    locator: NonEmpty | None = Field(default=None, description="Where in the source, e.g. 'Table 11'.")
+
+
+class BenchmarksFile(Strict):
+    """data/benchmarks.yaml"""
+
+    reviewed: PastDate
+    benchmarks: list[Benchmark]
+    scores: list[Score]
+
+
+# ---------------------------------------------------------------------------
+# glossary.yaml
+# ---------------------------------------------------------------------------
+
+
+class Term(Strict):
+    """A glossary term, annotated in the running text of both languages."""
+
+    id: Id
+    term: Text = Field(description="The headword in each language.")
+    aliases: TextList = Field(default_factory=TextList, description=(
+        "Other spellings matched in text (e.g. abbreviations)."))
+    definition: Text
+    category: Literal["architecture", "training", "moe", "benchmark", "license", "deployment", "general"]
+    see_also: list[Id] = Field(default_factory=list)
+    source: Id | None = None
+
+
+class GlossaryFile(Strict):
+    """data/glossary.yaml"""
+
+    reviewed: PastDate
+    terms: list[Term]
+
+
+# ---------------------------------------------------------------------------
+# corrections.yaml, charts.yaml, changelog.yaml, ui.yaml
+# ---------------------------------------------------------------------------
+
+
+class Correction(Strict):
+    """A claim of the seed article that a primary source contradicts."""
+
+    id: Id
+    status: Literal["corrected", "caveat", "unverifiable"] = Field(default="corrected", description=(
+        "corrected: a primary source says otherwise; caveat: right only with a qualification; "
+        "unverifiable: no primary source supports it (never shown as fact)."))
+    claim: Text = Field(description="What the article said.")
+    verified: Text = Field(description=(
+        "What the primary source says (for 'unverifiable': what is and is not known)."))
+    sources: list[Id] = Field(min_length=1, description=(
+        "Primary sources; for 'unverifiable', the canonical page to check or the secondary reports."))
+
+
+class CorrectionsFile(Strict):
+    """data/corrections.yaml"""
+
+    reviewed: PastDate
+    corrections: list[Correction]
+
+
+class Chart(Strict):
+    """Texts of a chart; the figure itself is built from the other datasets."""
+
+    id: Id
+    title: Text
+    caption: Text
+    alt: Text = Field(description="Text alternative describing what the chart shows.")
+    as_of: PastDate
+    sources: list[Id] = Field(default_factory=list, description=(
+        "Extra sources; the sources of every plotted row are added automatically."))
+
+
+class ChartsFile(Strict):
+    """data/charts.yaml"""
+
+    reviewed: PastDate
+    charts: list[Chart]
+
+
+class Change(Strict):
+    """One entry of the data changelog."""
+
+    date: PastDate
+    kind: Literal["added", "corrected", "updated", "removed"]
+    summary: Text
+    refs: list[Id] = Field(default_factory=list, description="Ids of the models, sources ... concerned.")
+
+
+class ChangelogFile(Strict):
+    """data/changelog.yaml"""
+
+    reviewed: PastDate
+    changes: list[Change]
+
+
+class UiFile(Strict):
+    """data/ui.yaml: interface strings (table headers, units, captions)."""
+
+    reviewed: PastDate
+    strings: dict[Id, Text]
+
+
+# file stem -> root model; the order is the load order.
+FILES: dict[str, type[Strict]] = {
+    "sources": SourcesFile,
+    "licenses": LicensesFile,
+    "models": ModelsFile,
+    "releases": ReleasesFile,
+    "benchmarks": BenchmarksFile,
+    "glossary": GlossaryFile,
+    "corrections": CorrectionsFile,
+    "charts": ChartsFile,
+    "changelog": ChangelogFile,
+    "ui": UiFile,
+}

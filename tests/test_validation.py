@@ -1,0 +1,195 @@
+"""Every kind of bad data stops with a file:line message naming the field and what was expected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from atlas.catalog import load_catalog
+from atlas.errors import DataError
+
+
+def edit(folder: Path, stem: str, old: str, new: str) -> None:
+    """Replace one exact snippet in a fixture file (fails loudly if the snippet is not there)."""
+    path = folder / f"{stem}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture snippet not found: {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(folder: Path, stem: str, snippet: str, nth: int = 1) -> int:
+    """1-based line number of the nth line containing `snippet`."""
+    lines = (folder / f"{stem}.yaml").read_text(encoding="utf-8").splitlines()
+    hits = [number for number, text in enumerate(lines, 1) if snippet in text]
+    assert len(hits) >= nth, f"{snippet!r} found {len(hits)} times in {stem}.yaml"
+    return hits[nth - 1]
+
+
+def problems(folder: Path) -> list[str]:
+    """The problem lines reported for a data folder (the load must fail)."""
+    with pytest.raises(DataError) as raised:
+        load_catalog(folder)
+    return [str(p) for p in raised.value.problems]
+
+
+def test_fixture_is_valid(fixture_data):
+    """The fixture data set itself loads without problems."""
+    catalog = load_catalog(fixture_data)
+    assert set(catalog.models) == {"qwen3-235b-a22b", "qwen3-235b-a22b-instruct-2507"}
+
+
+def test_inheritance_fills_variant_fields(fixture_data):
+    """A variant inherits what it leaves out and keeps what it overrides."""
+    variant = load_catalog(fixture_data).models["qwen3-235b-a22b-instruct-2507"]
+    assert variant.params_b == 235 and variant.moe.routed_experts == 128
+    assert variant.context_tokens == 262144 and variant.variant == "instruct"
+
+
+def test_yaml_syntax_error_names_line(fixture_data):
+    """A broken YAML file reports the line of the syntax error, not a traceback."""
+    edit(fixture_data, "models", "    params_b: 235", "    params_b: [235")
+    found = problems(fixture_data)
+    assert len(found) == 1 and found[0].startswith("data/models.yaml:")
+    assert "YAML syntax error" in found[0]
+
+
+def test_missing_field(fixture_data):
+    """A required field that is absent is named, at its entry's line."""
+    edit(fixture_data, "sources", "    kind: license\n", "")
+    line = line_of(fixture_data, "sources", "- id: apache")
+    assert f"data/sources.yaml:{line}: sources[1].kind: required field is missing" in problems(fixture_data)
+
+
+def test_mistyped_field(fixture_data):
+    """A string where a number belongs says what was expected and what was found."""
+    edit(fixture_data, "models", "    params_b: 235", "    params_b: lots")
+    line = line_of(fixture_data, "models", "params_b: lots")
+    [message] = problems(fixture_data)
+    assert message.startswith(f"data/models.yaml:{line}: models[0].params_b: expected a valid number")
+    assert "'lots'" in message
+
+
+def test_unknown_key(fixture_data):
+    """A misspelt key is rejected at its own line."""
+    edit(fixture_data, "models", "    params_b: 235", "    params_b: 235\n    paramz_b: 235")
+    line = line_of(fixture_data, "models", "paramz_b")
+    assert problems(fixture_data) == [f"data/models.yaml:{line}: models[0].paramz_b: unknown key "
+                                      "(check the spelling; see the field list on the Data page)"]
+
+
+def test_duplicate_key(fixture_data):
+    """The same key twice in one mapping is an error (PyYAML would silently keep the last)."""
+    edit(fixture_data, "models", "    params_b: 235", "    params_b: 235\n    params_b: 236")
+    line = line_of(fixture_data, "models", "params_b: 236")
+    assert f"data/models.yaml:{line}: models[0].params_b: duplicate key" in problems(fixture_data)[0]
+
+
+def test_duplicate_id(fixture_data):
+    """Two entries with one id: the second is reported."""
+    edit(fixture_data, "sources", "  - id: apache", "  - id: qwen3-report")
+    line = line_of(fixture_data, "sources", "- id: qwen3-report", nth=2)
+    found = problems(fixture_data)
+    assert any(f"data/sources.yaml:{line}: sources[1].id: duplicate id 'qwen3-report'" in p for p in found)
+
+
+def test_dangling_model_reference(fixture_data):
+    """A score naming an unknown model points at the score's model field."""
+    edit(fixture_data, "benchmarks", "  - model: qwen3-235b-a22b", "  - model: qwen9-1t")
+    line = line_of(fixture_data, "benchmarks", "model: qwen9-1t")
+    found = problems(fixture_data)
+    assert any(p.startswith(f"data/benchmarks.yaml:{line}: scores[0].model: unknown model 'qwen9-1t'")
+               for p in found)
+
+
+def test_dangling_source_reference(fixture_data):
+    """A figure citing an unknown source is an error naming the source file to fix."""
+    edit(fixture_data, "releases", "    source: qwen3-report", "    source: nowhere")
+    line = line_of(fixture_data, "releases", "source: nowhere")
+    assert (f"data/releases.yaml:{line}: releases[0].source: unknown source 'nowhere'; "
+            "add it to data/sources.yaml") in problems(fixture_data)
+
+
+def test_negative_size(fixture_data):
+    """Sizes must be positive."""
+    edit(fixture_data, "models", "    params_b: 235", "    params_b: -5")
+    line = line_of(fixture_data, "models", "params_b: -5")
+    assert problems(fixture_data) == [f"data/models.yaml:{line}: models[0].params_b: "
+                                      "expected greater than 0, got -5"]
+
+
+def test_active_above_total(fixture_data):
+    """Active parameters cannot exceed the total."""
+    edit(fixture_data, "models", "    active_params_b: 22", "    active_params_b: 300")
+    line = line_of(fixture_data, "models", "active_params_b: 300")
+    assert f"data/models.yaml:{line}: models[0].active_params_b: expected at most params_b (235), got 300" \
+        in problems(fixture_data)
+
+
+def test_activated_above_routed(fixture_data):
+    """A token cannot activate more routed experts than exist."""
+    edit(fixture_data, "models", "activated_experts: 8,", "activated_experts: 256,")
+    line = line_of(fixture_data, "models", "activated_experts: 256")
+    assert (f"data/models.yaml:{line}: models[0].moe.activated_experts: expected at most routed_experts "
+            "(128), got 256") in problems(fixture_data)
+
+
+def test_impossible_date(fixture_data):
+    """February 30th does not exist."""
+    edit(fixture_data, "releases", 'date: "2025-04-29"', 'date: "2025-02-30"')
+    line = line_of(fixture_data, "releases", "2025-02-30")
+    [message] = problems(fixture_data)
+    assert message.startswith(f"data/releases.yaml:{line}: releases[0].date: expected a valid date")
+
+
+def test_future_date(fixture_data):
+    """The data records the past: a future release date is rejected."""
+    edit(fixture_data, "models", 'released: "2025-04-29"', 'released: "2999-01-01"')
+    line = line_of(fixture_data, "models", "2999-01-01")
+    [message] = problems(fixture_data)
+    assert message.startswith(f"data/models.yaml:{line}: models[0].released: expected a date that is not in the future")
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.com/x", "//example.com/x", "example.com"])
+def test_only_http_urls(fixture_data, url):
+    """Only absolute http(s) URLs are accepted for sources."""
+    edit(fixture_data, "sources", "url: https://arxiv.org/abs/2505.09388", f'url: "{url}"')
+    line = line_of(fixture_data, "sources", url)
+    [message] = problems(fixture_data)
+    assert message.startswith(f"data/sources.yaml:{line}: sources[0].url: expected an absolute http:// or https:// URL")
+
+
+def test_missing_translation(fixture_data):
+    """Every human-readable string needs both languages."""
+    edit(fixture_data, "glossary", "definition: {zh: 每个 token 只激活部分专家的架构。, en: An architecture that activates only some experts per token.}",
+         "definition: {zh: 每个 token 只激活部分专家的架构。}")
+    line = line_of(fixture_data, "glossary", "definition:")
+    assert problems(fixture_data) == [f"data/glossary.yaml:{line}: terms[0].definition.en: required field is missing"]
+
+
+def test_unused_source(fixture_data):
+    """A source nobody cites is reported (likely a typo elsewhere)."""
+    edit(fixture_data, "licenses", "    source: apache", "    source: qwen3-report")
+    line = line_of(fixture_data, "sources", "- id: apache")
+    assert problems(fixture_data) == [f"data/sources.yaml:{line}: sources[1].id: source 'apache' is not used "
+                                      "by any entry; cite it or remove it"]
+
+
+def test_all_problems_are_reported(fixture_data):
+    """Editors see every problem at once, not only the first."""
+    edit(fixture_data, "models", "    params_b: 235", "    params_b: -1")
+    edit(fixture_data, "models", "    context_tokens: 131072", "    context_tokens: many")
+    edit(fixture_data, "releases", "    source: qwen3-report", "    sauce: qwen3-report")
+    assert len(problems(fixture_data)) >= 3
+
+
+def test_inheritance_cycle(fixture_data):
+    """A base_model chain that loops is an error, not an endless recursion."""
+    edit(fixture_data, "models", "    name: Qwen3-235B-A22B\n", "    name: Qwen3-235B-A22B\n    base_model: qwen3-235b-a22b-instruct-2507\n")
+    assert any("base_model forms a cycle" in p for p in problems(fixture_data))
+
+
+def test_empty_file(fixture_data):
+    """An empty data file says so."""
+    (fixture_data / "charts.yaml").write_text("", encoding="utf-8")
+    assert problems(fixture_data) == ["data/charts.yaml:1: the file is empty"]
