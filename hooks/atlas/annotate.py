@@ -36,8 +36,9 @@ def build_pattern(annotations: list[Annotation]) -> re.Pattern[str] | None:
         return None
     parts = []
     for spelling in sorted({a.text for a in annotations}, key=lambda s: (-len(s), s)):
-        left = r"(?<![A-Za-z0-9_])" if ASCII_WORD.match(spelling[0]) else ""
-        right = r"(?![A-Za-z0-9_])" if ASCII_WORD.match(spelling[-1]) else ""
+        # a hyphen counts as part of a Latin word, so "MoE" is not found inside "Qwen1.5-MoE-A2.7B"
+        left = r"(?<![A-Za-z0-9_-])" if ASCII_WORD.match(spelling[0]) else ""
+        right = r"(?![A-Za-z0-9_-])" if ASCII_WORD.match(spelling[-1]) else ""
         parts.append(left + re.escape(spelling) + right)
     return re.compile("|".join(parts))
 

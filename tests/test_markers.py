@@ -1,0 +1,68 @@
+"""The marker syntax: expansion, code blocks, and errors that name the page and line."""
+
+from __future__ import annotations
+
+import pytest
+
+from atlas.markers import MarkerError, expand, find_markers, require
+
+BLOCK = {"table": lambda m: f"<div>{m.args.get('dataset')}</div>"}
+INLINE = {"fact": lambda m: f"[{m.args['model']}]"}
+
+
+def test_block_and_inline_expansion():
+    """Blocks become their own Markdown block; inline markers are replaced inside the sentence."""
+    md = "Intro <!-- atlas:fact model=qwq-32b --> text.\n<!-- atlas:table dataset=models -->\nEnd\n"
+    out = expand(md, "p.md", BLOCK, INLINE)
+    assert "Intro [qwq-32b] text." in out
+    assert "\n\n<div>models</div>\n\n" in out
+
+
+def test_quoted_arguments():
+    """Values with spaces can be quoted."""
+    [marker] = find_markers('<!-- atlas:table dataset=models caption="two words" -->', "p.md")
+    assert marker.args == {"dataset": "models", "caption": "two words"}
+
+
+def test_markers_in_code_fences_are_left_alone():
+    """Documentation can show markers inside fenced code."""
+    md = "```md\n<!-- atlas:nonsense -->\n```\n~~~~\n<!-- atlas:table x=1 -->\n~~~~\n"
+    assert expand(md, "p.md", BLOCK, INLINE) == md
+
+
+def test_unknown_marker_names_page_and_line():
+    """An unknown kind stops the build with page:line and the known kinds."""
+    with pytest.raises(MarkerError, match=r"^guide\.md:3: unknown marker 'atlas:tabel'; expected one of: fact, table"):
+        expand("a\n\n<!-- atlas:tabel dataset=models -->\n", "guide.md", BLOCK, INLINE)
+
+
+def test_block_marker_must_stand_alone():
+    """A block marker inside a sentence is an error."""
+    with pytest.raises(MarkerError, match=r"p\.md:1: block marker 'atlas:table' must stand alone"):
+        expand("see <!-- atlas:table dataset=models -->", "p.md", BLOCK, INLINE)
+
+
+def test_malformed_arguments():
+    """Bare words, repeated keys and unbalanced quotes are errors with the line."""
+    for text, message in [("<!-- atlas:table models -->", "expected key=value"),
+                          ("<!-- atlas:table a=1 a=2 -->", "given twice"),
+                          ('<!-- atlas:table a="x -->', "cannot read marker arguments")]:
+        with pytest.raises(MarkerError, match=rf"p\.md:2: .*{message}"):
+            expand("x\n" + text + "\n", "p.md", BLOCK, INLINE)
+
+
+def test_handler_errors_carry_location():
+    """A handler's ValueError becomes a MarkerError naming page, line and marker kind."""
+    def broken(marker):
+        raise ValueError("unknown column 'sizes'")
+    with pytest.raises(MarkerError, match=r"^p\.md:1: atlas:table: unknown column 'sizes'$"):
+        expand("<!-- atlas:table dataset=models -->", "p.md", {"table": broken}, {})
+
+
+def test_require_rejects_unknown_and_missing_arguments():
+    """Argument names are checked."""
+    [marker] = find_markers("<!-- atlas:table dataset=models colums=a -->", "p.md")
+    with pytest.raises(ValueError, match="unknown argument"):
+        require(marker, {"dataset", "columns"})
+    with pytest.raises(ValueError, match="missing argument"):
+        require(marker, {"dataset", "colums", "id"}, {"id"})
