@@ -30,6 +30,13 @@ def test_markers_in_code_fences_are_left_alone():
     assert expand(md, "p.md", BLOCK, INLINE) == md
 
 
+def test_markers_in_inline_code_are_left_alone():
+    """`<!-- atlas:... -->` inside backticks is documentation, not a marker."""
+    md = "Write `<!-- atlas:fact model=x field=params -->` like this, or <!-- atlas:fact model=y -->.\n"
+    assert expand(md, "p.md", BLOCK, INLINE) == md.replace("<!-- atlas:fact model=y -->", "[y]")
+    assert [m.args["model"] for m in find_markers(md, "p.md")] == ["y"]
+
+
 def test_unknown_marker_names_page_and_line():
     """An unknown kind stops the build with page:line and the known kinds."""
     with pytest.raises(MarkerError, match=r"^guide\.md:3: unknown marker 'atlas:tabel'; expected one of: fact, table"):

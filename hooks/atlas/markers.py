@@ -14,6 +14,7 @@ from typing import Callable
 
 MARKER = re.compile(r"<!--\s*atlas:(?P<kind>[A-Za-z0-9_-]*)(?P<args>.*?)-->")
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1")
 
 
 @dataclass(frozen=True)
@@ -70,23 +71,33 @@ def _scan(markdown: str):
         yield number, text, fence is not None
 
 
+def _live_matches(text: str) -> list[re.Match[str]]:
+    """Markers on a line that are not inside an inline code span (docs may show markers as code)."""
+    spans = [match.span() for match in CODE_SPAN.finditer(text)]
+    return [match for match in MARKER.finditer(text)
+            if not any(start <= match.start() < end for start, end in spans)]
+
+
 def find_markers(markdown: str, page: str) -> list[Marker]:
-    """All markers outside fenced code, in order."""
+    """All markers outside code, in order."""
     return [Marker(match.group("kind"), parse_args(match.group("args"), page, number), page, number)
             for number, text, in_code in _scan(markdown) if not in_code
-            for match in MARKER.finditer(text)]
+            for match in _live_matches(text)]
 
 
 def expand(markdown: str, page: str, block: dict[str, Handler], inline: dict[str, Handler]) -> str:
     """Replace every marker by its handler's output; block kinds must stand alone on their line."""
     out: list[str] = []
     for number, text, in_code in _scan(markdown):
-        if in_code or "atlas:" not in text:
+        live = _live_matches(text) if not in_code and "atlas:" in text else []
+        if not live:
             out.append(text)
             continue
 
         def replace(match: re.Match[str]) -> str:
             kind = match.group("kind")
+            if not any(match.start() == item.start() for item in live):
+                return match.group(0)
             marker = Marker(kind, parse_args(match.group("args"), page, number), page, number)
             if kind in block:
                 if text.strip() != match.group(0):
