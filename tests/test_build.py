@@ -136,3 +136,11 @@ def test_unknown_marker_fails_the_build_naming_page_and_line(tmp_path: Path):
     assert result.returncode == 1
     assert "content/moe.md:3: unknown marker 'atlas:tabel'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_no_duplicate_ids(built_site: Path):
+    """Generated anchors are unique on every page (links and the link checker rely on it)."""
+    for page in built_site.rglob("*.html"):
+        ids = re.findall(r'\sid="([^"]+)"', page.read_text("utf-8"))
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        assert not duplicates, f"{page.relative_to(built_site)}: {duplicates[:5]}"

@@ -111,6 +111,13 @@ FAMILY_COLUMNS: dict[str, Column] = {
 MODEL_FILTERS = ("family", "variant", "weights", "license", "qwen", "moe", "model")
 
 
+def score_id(score) -> str:
+    """A stable id for a score row: unique because (model, benchmark, setting) is unique."""
+    shots = "" if score.setting.shots is None else f"-{score.setting.shots}shot"
+    tools = "-tools" if score.setting.tools else ""
+    return f"{score.model}-{score.benchmark}-{score.setting.mode}{shots}{tools}"
+
+
 def _model_filters(model, ctx: Context) -> dict[str, list[str]]:
     """The values a models/moe row can be filtered by."""
     family = ctx.catalog.families[model.family]
@@ -162,7 +169,7 @@ DATASETS: dict[str, Dataset] = {
         filters=lambda s, c: {"model": [s.model], "benchmark": [s.benchmark], "mode": [s.setting.mode],
                               "family": [c.catalog.models[s.model].family],
                               "category": [c.catalog.benchmarks[s.benchmark].category]},
-        sources=lambda s, c, cols: [s.source], row_id=lambda s: f"{s.model}-{s.benchmark}-{s.setting.mode}",
+        sources=lambda s, c, cols: [s.source], row_id=score_id,
         default_sort="model", filter_names=("model", "benchmark", "mode", "family", "category")),
     "licenses": Dataset(
         rows=lambda c: list(c.catalog.licenses.values()), columns=LICENSE_COLUMNS,
