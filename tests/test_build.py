@@ -144,3 +144,11 @@ def test_no_duplicate_ids(built_site: Path):
         ids = re.findall(r'\sid="([^"]+)"', page.read_text("utf-8"))
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         assert not duplicates, f"{page.relative_to(built_site)}: {duplicates[:5]}"
+
+
+def test_every_correction_is_shown(built_site: Path, catalog):
+    """Every correction of the seed article is visible on some page, in both languages."""
+    for prefix in ("", "en/"):
+        pages = " ".join(p.read_text("utf-8") for p in (built_site / prefix).glob("*/index.html"))
+        missing = [c for c in catalog.corrections if f'id="correction-{c}"' not in pages]
+        assert missing == [], prefix
