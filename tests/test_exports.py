@@ -1,0 +1,271 @@
+"""Downloads: /data/*.json and *.csv validate against the published schemas and are byte-stable."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import posixpath
+import re
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator, FormatChecker
+from markupsafe import escape
+from referencing import Registry, Resource
+
+from atlas import exports, i18n, schemagen
+from atlas.catalog import load_catalog
+from atlas.markers import Marker
+from atlas.render import Context
+
+ROOT = Path(__file__).resolve().parents[1]
+DATASETS = tuple(exports.ITEMS)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, catalog) -> Path:
+    """A site folder with only the downloads written (no MkDocs build needed)."""
+    folder = tmp_path_factory.mktemp("downloads")
+    exports.write_downloads(folder, catalog)
+    return folder
+
+
+def validator(site: Path, dataset: str) -> Draft202012Validator:
+    """A validator for one download, using the schema as published next to it."""
+    schema = json.loads((site / "data" / "schemas" / f"download-{dataset}.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    registry = Registry().with_resource(schema["$id"], Resource.from_contents(schema))
+    return Draft202012Validator(schema, registry=registry, format_checker=FormatChecker())
+
+
+# ---------------------------------------------------------------------------
+# JSON
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_json_validates_against_its_published_schema(site, catalog, dataset):
+    """Each JSON file is {as_of, license, items} and validates, formats included."""
+    document = json.loads((site / "data" / f"{dataset}.json").read_text(encoding="utf-8"))
+    errors = sorted(validator(site, dataset).iter_errors(document), key=lambda e: list(e.path))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+    assert document["as_of"] == catalog.as_of.isoformat()
+    assert document["license"] == "CC-BY-4.0"
+    assert len(document["items"]) == len(exports.ITEMS[dataset](catalog)) > 0
+
+
+def test_models_are_resolved_records(site, catalog):
+    """models.json holds every model with inheritance applied (a variant carries its base's figures)."""
+    items = {m["id"]: m for m in json.loads((site / "data" / "models.json").read_text(encoding="utf-8"))["items"]}
+    assert set(items) == set(catalog.models)
+    assert list(items) == sorted(items)
+    for model in catalog.models.values():
+        assert items[model.id] == model.as_record()
+    variant = next(m for m in catalog.models.values() if m.base_model)
+    base = catalog.models[variant.base_model]
+    assert items[variant.id]["family"] is not None
+    if variant.params_b == base.params_b:
+        assert items[variant.id]["params_b"] == items[base.id]["params_b"]
+
+
+def test_every_schema_is_published(site):
+    """The data-file schemas and the download schemas are both copied to /data/schemas/."""
+    published = sorted(p.name for p in (site / "data" / "schemas").glob("*.schema.json"))
+    assert published == sorted(schemagen.expected_files())
+
+
+# ---------------------------------------------------------------------------
+# CSV
+# ---------------------------------------------------------------------------
+
+
+def _resolve(node: dict, defs: dict) -> dict:
+    """Follow $ref and take the non-null branch of an optional field."""
+    if "$ref" in node:
+        return _resolve(defs[node["$ref"].rsplit("/", 1)[-1]], defs)
+    options = [o for o in node.get("anyOf", ()) if o.get("type") != "null"]
+    return _resolve(options[0], defs) if len(options) == 1 and "anyOf" in node else node
+
+
+def _scalar(text: str, node: dict):
+    """Convert one CSV cell back to the JSON type its schema asks for."""
+    kind = node.get("type")
+    if kind == "integer":
+        return int(text)
+    if kind == "number":
+        return float(text)
+    if kind == "boolean":
+        assert text in ("true", "false"), text
+        return text == "true"
+    return text
+
+
+def unflatten(row: dict[str, str], item_schema: dict, defs: dict) -> dict:
+    """Rebuild one record from its dotted CSV columns, guided by the item schema."""
+
+    def build(node: dict, prefix: str):
+        node_resolved = _resolve(node, defs)
+        nullable = "anyOf" in node and any(o.get("type") == "null" for o in node["anyOf"])
+        if node_resolved.get("type") == "object" and "properties" in node_resolved:
+            if nullable and all(text == "" for column, text in row.items() if column.startswith(prefix)):
+                return None  # every column of an optional object is empty: it was null
+            return {name: build(child, f"{prefix}{name}.") for name, child in node_resolved["properties"].items()}
+        if node_resolved.get("type") == "object":  # a map such as field_sources
+            keys = [c[len(prefix):] for c in row if c.startswith(prefix) and row[c] != ""]
+            return {key: row[prefix + key] for key in keys}
+        text = row[prefix[:-1]]
+        if node_resolved.get("type") == "array":
+            item = _resolve(node_resolved.get("items", {}), defs)
+            return [] if text == "" else [_scalar(part, item) for part in text.split(";")]
+        if text == "":
+            return None if nullable or "default" in node else text
+        return _scalar(text, node_resolved)
+
+    record = build(item_schema, "")
+    return record
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_csv_rows_validate_once_unflattened(site, dataset):
+    """Every CSV row, with dotted columns nested again and numbers converted, is a valid record."""
+    schema = json.loads((site / "data" / "schemas" / f"download-{dataset}.schema.json").read_text(encoding="utf-8"))
+    defs = schema["$defs"]
+    item_schema = schema["properties"]["items"]["items"]
+    text = (site / "data" / f"{dataset}.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    document = json.loads((site / "data" / f"{dataset}.json").read_text(encoding="utf-8"))
+    assert len(rows) == len(document["items"])
+    items = [unflatten(row, item_schema, defs) for row in rows]
+    check = validator(site, dataset)
+    wrapped = {"as_of": document["as_of"], "license": document["license"], "items": items}
+    errors = list(check.iter_errors(wrapped))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+    for rebuilt, original in zip(items, document["items"]):  # same records as the JSON, row by row
+        for key, value in original.items():
+            if value not in (None, [], {}):
+                assert rebuilt[key] == value, (dataset, key)
+
+
+def test_csv_flattening_rules(site):
+    """Nested objects become dotted columns, lists are joined with ';', null is an empty cell."""
+    header = (site / "data" / "models.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    for column in ("id", "developer.zh", "developer.en", "moe.routed_experts", "moe.shared_experts", "related"):
+        assert column in header
+    releases = list(csv.DictReader(io.StringIO((site / "data" / "releases.csv").read_text(encoding="utf-8"))))
+    multi = next(r for r in releases if ";" in r["models"])
+    assert all(part for part in multi["models"].split(";"))
+    assert exports.csv_cell(None) == "" and exports.csv_cell(True) == "true" and exports.csv_cell([1, 2]) == "1;2"
+
+
+# ---------------------------------------------------------------------------
+# Determinism
+# ---------------------------------------------------------------------------
+
+
+def test_downloads_are_byte_identical_across_runs(tmp_path, site, monkeypatch):
+    """A fresh catalog written to a new folder (with another SITE_URL) gives the same bytes."""
+    monkeypatch.setenv("SITE_URL", "https://fork.example.org/atlas/")
+    other = tmp_path / "again"
+    exports.write_downloads(other, load_catalog(ROOT / "data"))
+    first = {p.relative_to(site): p.read_bytes() for p in sorted((site / "data").rglob("*")) if p.is_file()}
+    second = {p.relative_to(other): p.read_bytes() for p in sorted((other / "data").rglob("*")) if p.is_file()}
+    assert first == second
+
+
+def test_files_are_utf8_with_unix_line_ends_and_sorted_keys(site, catalog):
+    """UTF-8 without BOM, '\\n' only, keys sorted, no date other than the data's own as-of date."""
+    dates = re.compile(r"\b(20\d\d-\d\d-\d\d)")
+    known = {catalog.as_of.isoformat()}
+    for dataset in DATASETS:
+        raw = (site / "data" / f"{dataset}.json").read_bytes()
+        assert not raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw and raw.endswith(b"\n")
+        document = json.loads(raw.decode("utf-8"))
+        assert raw.decode("utf-8") == json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+        data_dates = set(dates.findall(json.dumps(document["items"], ensure_ascii=False)))
+        assert set(dates.findall(raw.decode("utf-8"))) <= known | data_dates
+        csv_raw = (site / "data" / f"{dataset}.csv").read_bytes()
+        assert b"\r" not in csv_raw and not csv_raw.startswith(b"\xef\xbb\xbf")
+        csv_raw.decode("utf-8")
+
+
+# ---------------------------------------------------------------------------
+# The Data, field-reference and changelog blocks
+# ---------------------------------------------------------------------------
+
+
+def _expand(kind: str, catalog, lang: str, page: str) -> str:
+    """Render one marker kind for a page."""
+    handler = {"downloads": exports.render_downloads, "fields": exports.render_fields,
+               "changelog": exports.render_changelog}[kind]
+    return handler(Marker(kind, {}, page, 5), Context(catalog, lang, page))
+
+
+@pytest.mark.parametrize(("lang", "page", "prefix"), [("zh", "data.md", "data/"), ("en", "data.en.md", "en/data/")])
+def test_download_links_resolve_to_the_files(site, catalog, lang, page, prefix):
+    """From /data/ and /en/data/ every file link lands on a file written at the site root."""
+    html = _expand("downloads", catalog, lang, page)
+    links = re.findall(r'href="([^"#]+\.(?:json|csv))"', html)
+    assert len(links) >= 3 * len(DATASETS)
+    for link in links:
+        target = posixpath.normpath(posixpath.join(prefix, link))
+        assert not target.startswith(".."), link
+        assert (site / target).is_file(), (lang, link)
+    assert ("../../data/models.json" if lang == "en" else "../data/models.json") in links
+    assert "CC BY 4.0" in html and "creativecommons.org/licenses/by/4.0/" in html
+    assert catalog.as_of.isoformat() in html
+    assert "@misc{" in html and f"Data as of {catalog.as_of.isoformat()}" in html
+
+
+def test_citation_uses_the_deploy_address(catalog, monkeypatch):
+    """A fork that sets SITE_URL cites its own address; otherwise the canonical one."""
+    monkeypatch.delenv("SITE_URL", raising=False)
+    assert schemagen.CANONICAL_URL + "data/" in exports.bibtex(catalog)
+    monkeypatch.setenv("SITE_URL", "https://fork.example.org/atlas")
+    assert "https://fork.example.org/atlas/data/" in exports.bibtex(catalog)
+    mkdocs_yml = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert f'site_url: !ENV [SITE_URL, "{schemagen.CANONICAL_URL}"]' in mkdocs_yml
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_field_reference_documents_every_field(catalog, lang):
+    """Every field of every data file appears in its section, translated, with required marked."""
+    page = "data.md" if lang == "zh" else "data.en.md"
+    html = _expand("fields", catalog, lang, page)
+    common, files = schemagen.field_reference()
+    for model in [*common, *(m for f in files for m in f.models)]:
+        section = html.split(f'id="{model.anchor}"', 1)[1].split("</table>", 1)[0]
+        for field in model.fields:
+            assert f"<code>{field.name}</code>" in section, (model.name, field.name)
+    for stem in schemagen.FILES:
+        assert f"{{ #fields-{stem} }}" in html
+    assert 'lang="en"' not in html  # nothing falls back to untranslated English
+    type_links = set(re.findall(r'href="#(fields-[a-z0-9.-]+)"', html))
+    anchors = set(re.findall(r'id="(fields-[a-z0-9.-]+)"', html))
+    assert type_links <= anchors
+
+
+def test_field_reference_falls_back_to_english_when_untranslated(catalog):
+    """A description without a Chinese translation is shown in English and marked lang=en."""
+    ui = dict(catalog.ui)
+    catalog.ui.pop("schema-field-moe-routed-experts")
+    try:
+        html = _expand("fields", catalog, "zh", "data.md")
+    finally:
+        catalog.ui.clear()
+        catalog.ui.update(ui)
+    assert 'lang="en"' in html and "Routed (non-shared) experts per MoE layer." in html
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_changelog_lists_entries_newest_first_and_review_dates(catalog, lang):
+    """Entries in date order, newest first, and each data file with its reviewed date."""
+    page = "changelog.md" if lang == "zh" else "changelog.en.md"
+    html = _expand("changelog", catalog, lang, page)
+    entries = re.findall(r'<li class="atlas-change[^"]*"><time datetime="([0-9-]+)"', html)
+    assert len(entries) == len(catalog.changes)
+    assert entries == sorted(entries, reverse=True)
+    for stem, date in catalog.reviewed.items():
+        assert re.search(rf"<code>data/{re.escape(stem)}\.yaml</code></th><td><time datetime=\"{date.isoformat()}\"", html)
+    for change in catalog.changes:
+        assert str(escape(i18n.pick(change.summary, lang))) in html

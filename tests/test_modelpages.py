@@ -1,0 +1,262 @@
+"""Per-model pages and the model index: every figure cited in both languages, stubs kept in sync."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from markupsafe import escape
+
+from atlas import i18n, modelpages
+from atlas.markers import Marker
+from atlas.render import Context
+
+LANGS = ("zh", "en")
+# spec row key -> the model figure whose source it must cite (None: the model's main source)
+SPEC_FIGURES = {"developer": None, "variant": None, "released": "released", "params": "params_b",
+                "active": "active_params_b", "context": "context_tokens", "tokens": "training_tokens_t",
+                "license": "license", "weights": None}
+
+
+def page_of(model_id: str, lang: str) -> str:
+    """The stub source path of a model page in one language."""
+    return f"models/{model_id}.md" if lang == "zh" else f"models/{model_id}.en.md"
+
+
+def render_page(catalog, model_id: str, lang: str) -> str:
+    """The expanded body of one model page."""
+    ctx = Context(catalog, lang, page_of(model_id, lang))
+    return modelpages.render_model(Marker("model", {"id": model_id}, page_of(model_id, lang), 3), ctx)
+
+
+class Rows(HTMLParser):
+    """Collects, per table row id, the hrefs of the row's citation links and its cell texts."""
+
+    def __init__(self):
+        """Start outside any row."""
+        super().__init__()
+        self.rows: dict[str, dict] = {}
+        self.current: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        """Enter a row with an id; record citation links inside it."""
+        attrs = dict(attrs)
+        if tag == "tr":
+            self.current = attrs.get("id")
+            if self.current:
+                self.rows[self.current] = {"cites": [], "text": "", "missing": False}
+        elif self.current and tag == "a" and "atlas-cite" in (attrs.get("class") or ""):
+            self.rows[self.current]["cites"].append(attrs["href"])
+        elif self.current and tag == "td" and "atlas-missing" in (attrs.get("class") or ""):
+            self.rows[self.current]["missing"] = True
+
+    def handle_endtag(self, tag):
+        """Leave the row."""
+        if tag == "tr":
+            self.current = None
+
+    def handle_data(self, data):
+        """Keep the row's text."""
+        if self.current:
+            self.rows[self.current]["text"] += data
+
+
+def spec_rows(html: str) -> dict[str, dict]:
+    """The specification rows of a rendered model page, by key."""
+    parser = Rows()
+    parser.feed(html)
+    return {key.removeprefix("spec-"): row for key, row in parser.rows.items() if key.startswith("spec-")}
+
+
+# ---------------------------------------------------------------------------
+# The model page
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_figure_is_shown_with_its_own_source(catalog, lang):
+    """For every model, each figure it has is on its page, linked to the source of that figure."""
+    for model in catalog.models.values():
+        rows = spec_rows(render_page(catalog, model.id, lang))
+        expected_figures = {
+            "released": i18n.fmt_date(model.released, model.date_precision, lang),
+            "params": i18n.fmt_params(model.params_b, lang),
+            "active": i18n.fmt_params(model.active_params_b, lang),
+            "context": i18n.fmt_context(model.context_tokens, lang),
+            "tokens": i18n.fmt_tokens(model.training_tokens_t, lang),
+        }
+        for key, text in expected_figures.items():
+            if not text:
+                assert key not in rows or rows[key]["missing"], (model.id, key)
+                continue
+            assert text in rows[key]["text"], (model.id, key, text)
+        for key, figure in SPEC_FIGURES.items():
+            if key not in rows or rows[key]["missing"]:
+                continue
+            source_id = model.source if figure is None or (figure == "license" and model.license is None) \
+                else model.source_of(figure)
+            assert rows[key]["cites"] == [catalog.sources[source_id].url], (model.id, key)
+        assert rows["family"]["cites"] == []  # the family is structure, not a sourced figure
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_moe_and_scores_cite_their_sources(catalog, lang):
+    """The expert configuration and every benchmark result link to their own sources."""
+    for model in catalog.models.values():
+        html = render_page(catalog, model.id, lang)
+        if model.moe is not None:
+            moe = html.split("{ #moe }", 1)[1].split("\n## ", 1)[0]
+            assert catalog.sources[model.source_of("moe")].url in moe
+            for value in (model.moe.routed_experts, model.moe.activated_experts, model.moe.shared_experts):
+                assert f">{value}<" in moe
+        scores = [s for s in catalog.scores if s.model == model.id]
+        if not scores:
+            assert "{ #benchmarks }" not in html
+            continue
+        table = html.split("{ #benchmarks }", 1)[1].split("\n## ", 1)[0]
+        assert table.count("<tr>") - 1 == len(scores)  # one row per score, plus the header
+        for score in scores:
+            assert catalog.sources[score.source].url in table
+            assert i18n.fmt_score(score.value, lang) in table
+
+
+def test_headings_have_the_same_ids_in_both_languages(catalog):
+    """Section anchors are language-neutral, so /models/x/#moe and /en/models/x/#moe both work."""
+    for model_id in catalog.models:
+        ids = [re.findall(r"\{ #([a-z0-9-]+) \}", render_page(catalog, model_id, lang)) for lang in LANGS]
+        assert ids[0] == ids[1], model_id
+        assert ids[0][0] == "specs" and "data" in ids[0]
+
+
+def test_related_models_link_both_ways(catalog):
+    """Base ↔ variants, and `related` (e.g. preview ↔ final) is shown on both pages."""
+    for model in catalog.models.values():
+        for lang in LANGS:
+            html = render_page(catalog, model.id, lang)
+            ctx = Context(catalog, lang, page_of(model.id, lang))
+            others = {*(m.id for m in catalog.variants_of(model.id)), *model.related,
+                      *(m.id for m in catalog.models.values() if model.id in m.related)}
+            if model.base_model:
+                others.add(model.base_model)
+            for other in others - {model.id}:
+                assert f'href="{ctx.model_href(other)}"' in html, (model.id, other)
+    preview = render_page(catalog, "qwq-32b-preview", "en")
+    final = render_page(catalog, "qwq-32b", "en")
+    assert 'href="../qwq-32b/"' in preview and 'href="../qwq-32b-preview/"' in final
+
+
+def test_releases_that_include_the_model_are_listed(catalog):
+    """Every release event naming the model appears on its page."""
+    for release in catalog.releases:
+        for model_id in release.models:
+            for lang in LANGS:
+                html = render_page(catalog, model_id, lang)
+                assert f'id="release-{release.id}"' in html
+                assert str(escape(i18n.pick(release.title, lang))) in html
+
+
+def test_charts_that_plot_the_model_are_linked(catalog):
+    """A chart is listed on a model page exactly when the chart plots that model."""
+    pages = modelpages.marker_pages("chart")
+    plotted = {chart_id: modelpages.chart_models(chart_id, catalog) for chart_id in catalog.charts}
+    assert any(plotted.values()), "no chart plots any model: the lookup is broken"
+    for model_id in catalog.models:
+        html = render_page(catalog, model_id, "zh")
+        for chart_id, models in plotted.items():
+            shown = f"#chart-{chart_id}" in html
+            assert shown == (model_id in models and chart_id in pages), (chart_id, model_id)
+
+
+def test_unknown_model_stops_the_build(catalog):
+    """A marker naming a model that does not exist is an error, not an empty page."""
+    ctx = Context(catalog, "zh", "models/x.md")
+    with pytest.raises(ValueError, match="unknown model"):
+        modelpages.render_model(Marker("model", {"id": "no-such-model"}, "models/x.md", 3), ctx)
+
+
+def test_links_to_site_root_files_climb_out_of_the_language_folder(catalog):
+    """/data/ needs ../data/x; /en/data/ needs ../../data/x; a model page one level more."""
+    assert modelpages.root_href(Context(catalog, "zh", "data.md"), "data/models.json") == "../data/models.json"
+    assert modelpages.root_href(Context(catalog, "en", "data.en.md"), "data/models.json") == "../../data/models.json"
+    assert modelpages.root_href(Context(catalog, "en", "models/qwq-32b.en.md"), "data/x") == "../../../data/x"
+    assert modelpages.root_href(Context(catalog, "zh", "index.md"), "data/x") == "data/x"
+
+
+# ---------------------------------------------------------------------------
+# The model index
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_index_lists_every_model_by_family_and_by_date(catalog, lang):
+    """Each model has one row in its family's table and one entry in the list by date."""
+    page = "models/index.md" if lang == "zh" else "models/index.en.md"
+    html = modelpages.render_model_index(Marker("model-index", {}, page, 3), Context(catalog, lang, page))
+    for model in catalog.models.values():
+        assert html.count(f'id="models-{model.id}"') == 1, model.id
+        assert html.count(f'href="{model.id}/"') == 2, model.id  # family table + list by date
+    families = re.findall(r"\{ #family-([a-z0-9.-]+) \}", html)
+    used = {m.family for m in catalog.models.values()}
+    expected = sorted((f for f in catalog.families.values() if f.id in used), key=lambda f: (not f.qwen, f.order))
+    assert families == [f.id for f in expected]
+    years = re.findall(r"\{ #released-(\d{4}) \}", html)
+    assert years == sorted(years, reverse=True)
+
+
+# ---------------------------------------------------------------------------
+# Stub pages
+# ---------------------------------------------------------------------------
+
+
+def test_stubs_exist_for_every_model_in_both_languages(catalog):
+    """Two stubs per model, each a title and the model marker."""
+    stubs = modelpages.stub_pages(catalog)
+    assert len(stubs) == 2 * len(catalog.models)
+    for model in catalog.models.values():
+        for name in (f"models/{model.id}.md", f"models/{model.id}.en.md"):
+            assert stubs[name].startswith(modelpages.STUB_HEADER)
+            assert f"<!-- atlas:model id={model.id} -->" in stubs[name]
+
+
+def test_stubs_are_written_only_when_changed_and_stale_ones_removed(tmp_path, catalog):
+    """Second sync writes nothing; stale generated stubs go; hand-written files are never touched."""
+    folder = tmp_path / "models"
+    folder.mkdir()
+    index = folder / "index.md"
+    index.write_text("# 模型目录\n\n<!-- atlas:model-index -->\n", encoding="utf-8")
+    notes = folder / "retired-model.md"  # hand-written, no generated header
+    notes.write_text("# Notes\n", encoding="utf-8")
+    stale = folder / "retired-model.en.md"
+    stale.write_text(modelpages.STUB_HEADER + "# Old\n\n<!-- atlas:model id=retired-model -->\n", encoding="utf-8")
+
+    assert modelpages.sync_stub_pages(tmp_path, catalog) == 2 * len(catalog.models) + 1
+    assert not stale.exists()
+    assert index.read_text(encoding="utf-8").startswith("# 模型目录") and notes.exists()
+
+    first = next(iter(catalog.models))
+    target = folder / f"{first}.md"
+    before = target.stat().st_mtime_ns
+    assert modelpages.sync_stub_pages(tmp_path, catalog) == 0
+    assert target.stat().st_mtime_ns == before
+
+    target.write_text(modelpages.STUB_HEADER + "# edited\n", encoding="utf-8")
+    assert modelpages.sync_stub_pages(tmp_path, catalog) == 1
+    assert target.read_text(encoding="utf-8") == modelpages.stub_pages(catalog)[f"models/{first}.md"]
+
+
+def test_a_model_id_never_overwrites_a_hand_written_page(tmp_path, catalog):
+    """If a model id collides with a non-generated file, the sync refuses instead of overwriting."""
+    folder = tmp_path / "models"
+    folder.mkdir()
+    first = next(iter(catalog.models))
+    mine = folder / f"{first}.md"
+    mine.write_text("# written by hand\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a generated page"):
+        modelpages.sync_stub_pages(tmp_path, catalog)
+    assert mine.read_text(encoding="utf-8") == "# written by hand\n"
+
+
+def test_stub_titles_escape_markdown():
+    """A name with Markdown characters becomes a literal title."""
+    assert modelpages.md_text("A*B_[x]") == r"A\*B\_\[x\]"

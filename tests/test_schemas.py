@@ -1,0 +1,196 @@
+"""JSON Schemas are generated from schema.py and current; editors' tooling and CI config stay valid."""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator, FormatChecker
+from yamllint import linter
+from yamllint.config import YamlLintConfig
+
+from atlas import schemagen
+from atlas.schema import FILES
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+
+# ---------------------------------------------------------------------------
+# Generated schemas
+# ---------------------------------------------------------------------------
+
+
+def test_schemas_are_not_stale():
+    """data/schemas/ matches schema.py exactly (run `make schemas` after changing the models)."""
+    assert schemagen.stale_files() == []
+
+
+def test_check_mode_reports_stale_missing_and_leftover_files(tmp_path):
+    """--check lists every problem: a changed file, a missing one and one no longer generated."""
+    for name, text in schemagen.expected_files().items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert schemagen.stale_files(tmp_path) == []
+    (tmp_path / "models.schema.json").write_text("{}\n", encoding="utf-8")
+    (tmp_path / "ui.schema.json").unlink()
+    (tmp_path / "old.schema.json").write_text("{}\n", encoding="utf-8")
+    problems = "\n".join(schemagen.stale_files(tmp_path))
+    assert "models.schema.json: stale" in problems
+    assert "ui.schema.json: missing" in problems
+    assert "old.schema.json: not generated" in problems
+    assert schemagen.write_files(tmp_path) == ["models.schema.json", "ui.schema.json", "old.schema.json"]
+    assert schemagen.stale_files(tmp_path) == []
+
+
+def test_check_command_exits_zero_when_current():
+    """`python -m atlas.schemagen --check` is what `make check` runs."""
+    result = subprocess.run([sys.executable, "-m", "atlas.schemagen", "--check"], cwd=ROOT, capture_output=True,
+                            text=True, env={"PYTHONPATH": str(ROOT / "hooks"), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("name", sorted(schemagen.expected_files()))
+def test_schema_files_are_valid_and_deterministic(name):
+    """Each file is a valid 2020-12 schema with $id and title, sorted keys, 2-space indent."""
+    text = (DATA / "schemas" / name).read_text(encoding="utf-8")
+    schema = json.loads(text)
+    Draft202012Validator.check_schema(schema)
+    assert schema["$id"] == schemagen.SCHEMA_BASE + name
+    assert schema["title"] and schema["$schema"].endswith("2020-12/schema")
+    assert text == json.dumps(schema, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# Data files and their schema comment
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stem", list(FILES))
+def test_every_data_file_names_its_schema_on_the_first_line(stem):
+    """Editors find the schema through `# yaml-language-server: $schema=schemas/<stem>.schema.json`."""
+    first = (DATA / f"{stem}.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == f"# yaml-language-server: $schema=schemas/{stem}.schema.json"
+    assert (DATA / "schemas" / f"{stem}.schema.json").is_file()
+
+
+def test_no_stray_data_files():
+    """Every YAML file in data/ is one the schema knows (and so has a schema)."""
+    assert sorted(p.stem for p in DATA.glob("*.yaml")) == sorted(FILES)
+
+
+@pytest.mark.parametrize("stem", list(FILES))
+def test_data_files_validate_against_their_json_schema(stem):
+    """What an editor checks with the JSON Schema agrees with what `make check` accepts."""
+    schema = json.loads((DATA / "schemas" / f"{stem}.schema.json").read_text(encoding="utf-8"))
+    document = yaml.safe_load((DATA / f"{stem}.yaml").read_text(encoding="utf-8"))
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    errors = list(validator.iter_errors(document))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+
+
+def test_field_descriptions_have_current_chinese_translations(catalog):
+    """Every description in schema.py has a Chinese translation whose `en` is the current English."""
+    missing, outdated = [], []
+    for key, english in schemagen.translation_keys().items():
+        if key not in catalog.ui:
+            missing.append(key)
+        elif catalog.ui[key].en != english:
+            outdated.append(f"{key}: ui.yaml has {catalog.ui[key].en!r}, schema.py says {english!r}")
+    assert not missing, f"add zh/en to data/ui.yaml for: {', '.join(missing)}"
+    assert not outdated, "schema.py descriptions changed; update en and zh in data/ui.yaml:\n" + "\n".join(outdated)
+
+
+def test_data_passes_yamllint():
+    """The same lint the pre-commit hook runs."""
+    config = YamlLintConfig(file=str(ROOT / ".yamllint.yml"))
+    problems = []
+    for path in sorted(DATA.glob("*.yaml")):
+        for problem in linter.run(path.read_text(encoding="utf-8"), config, str(path)):
+            problems.append(f"{path.name}:{problem.line}: {problem.message} ({problem.rule})")
+    assert not problems, problems[:10]
+
+
+def test_make_check_validation_is_fast_and_reports_every_problem(tmp_path):
+    """atlas.check validates in well under 2 s and prints each problem as file:line: field: message."""
+    env = {"PYTHONPATH": str(ROOT / "hooks"), "PATH": "/usr/bin:/bin"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    ok = subprocess.run([sys.executable, "-m", "atlas.check"], cwd=ROOT, capture_output=True, text=True, env=env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert ok.returncode == 0, ok.stderr
+    # CPU time of the whole command, interpreter start-up included: unlike wall time it does not
+    # grow when other jobs share the machine (CI runners, parallel builds)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    assert cpu < 2.0, f"{cpu:.2f} s of CPU: {ok.stdout}"
+
+    broken = tmp_path / "data"
+    broken.mkdir()
+    for path in DATA.glob("*.yaml"):
+        broken.joinpath(path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    models = broken / "models.yaml"
+    text = models.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.strip().startswith("params_b:"))
+    lines[index] = lines[index].split(":")[0] + ": 8B"
+    weights = next(i for i, line in enumerate(lines) if line.strip().startswith("weights:"))
+    lines[weights] = lines[weights].split(":")[0] + ": open-weights"
+    models.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    bad = subprocess.run([sys.executable, "-m", "atlas.check", str(broken)], cwd=ROOT, capture_output=True,
+                         text=True, env=env)
+    assert bad.returncode == 1
+    report = bad.stderr
+    assert f"data/models.yaml:{index + 1}: models[" in report and "params_b: expected a valid number" in report
+    assert f"data/models.yaml:{weights + 1}: models[" in report and "weights: expected 'open' or 'api'" in report
+    assert "Traceback" not in report
+
+
+# ---------------------------------------------------------------------------
+# CI and editor tooling configuration
+# ---------------------------------------------------------------------------
+
+
+def _load(name: str) -> dict:
+    """Parse one config file (YAML 1.1 reads the key `on` as True; accept both)."""
+    data = yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+def test_test_workflow_runs_the_ci_entry_point():
+    """CI runs on pushes and pull requests with Python 3.11 and `bash .ci/run`."""
+    workflow = _load(".github/workflows/test.yml")
+    assert {"push", "pull_request"} <= set(workflow["on"])
+    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+    assert any(step.get("uses", "").startswith("actions/checkout@") for step in steps)
+    assert any(step.get("uses", "").startswith("actions/setup-python@")
+               and str(step["with"]["python-version"]) == "3.11" for step in steps)
+    assert any(step.get("run", "").strip() == "bash .ci/run" for step in steps)
+    assert (ROOT / ".ci" / "run").is_file()
+
+
+def test_deploy_workflow_builds_and_publishes_to_pages():
+    """main is built with `make build` and deployed with the official Pages actions."""
+    workflow = _load(".github/workflows/deploy.yml")
+    assert workflow["on"]["push"]["branches"] == ["main"]
+    assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
+    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+    build = next(step for step in steps if step.get("run") == "make build")
+    assert "vars.SITE_URL" in build["env"]["SITE_URL"] and "base_url" in build["env"]["SITE_URL"]
+    upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-pages-artifact@"))
+    assert upload["with"]["path"] == "site"
+    assert any(step.get("uses", "").startswith("actions/deploy-pages@") for step in steps)
+    assert "!ENV [SITE_URL," in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+def test_pre_commit_runs_yamllint_and_make_check():
+    """Local hooks: yamllint with the repository config on data/, then `make check`."""
+    config = _load(".pre-commit-config.yaml")
+    hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+    assert "-c .yamllint.yml" in hooks["yamllint"]["entry"] and hooks["yamllint"]["files"].startswith("^data/")
+    assert hooks["make-check"]["entry"] == "make check"
+    assert isinstance(_load(".yamllint.yml")["rules"], dict)
