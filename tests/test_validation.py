@@ -193,3 +193,9 @@ def test_empty_file(fixture_data):
     """An empty data file says so."""
     (fixture_data / "charts.yaml").write_text("", encoding="utf-8")
     assert problems(fixture_data) == ["data/charts.yaml:1: the file is empty"]
+
+
+def test_folded_chinese_lines_join_without_spaces():
+    """YAML folding (`>-`) joins lines with a space; Chinese text must not keep it."""
+    from atlas.schema import Text
+    assert Text(zh="专家大小为\n2,560）；\n28 层，采用 Qwen3 的 设计 。", en="x").zh == "专家大小为 2,560）；28 层，采用 Qwen3 的设计。"

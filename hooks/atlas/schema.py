@@ -48,10 +48,24 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+CJK_PUNCT = "\u3000-\u303f\uff00-\uffef"
+CJK = "\u2e80-\u9fff" + CJK_PUNCT
+# between two Chinese characters, or next to full-width punctuation, a space is never wanted
+_FOLDED_SPACE = re.compile(f"(?<=[{CJK}])[ \t\n]+(?=[{CJK}])|(?<=[{CJK_PUNCT}])[ \t\n]+|[ \t\n]+(?=[{CJK_PUNCT}])")
+
+
+def _join_chinese_lines(value: str) -> str:
+    """Drop the spaces YAML folding puts between two Chinese characters (Chinese has none)."""
+    return _FOLDED_SPACE.sub("", value)
+
+
+ChineseText = Annotated[NonEmpty, AfterValidator(_join_chinese_lines)]
+
+
 class Text(Strict):
     """A human-readable string in both languages."""
 
-    zh: NonEmpty = Field(description="Simplified Chinese.")
+    zh: ChineseText = Field(description="Simplified Chinese.")
     en: NonEmpty = Field(description="English.")
 
 
