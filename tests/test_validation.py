@@ -198,4 +198,4 @@ def test_empty_file(fixture_data):
 def test_folded_chinese_lines_join_without_spaces():
     """YAML folding (`>-`) joins lines with a space; Chinese text must not keep it."""
     from atlas.schema import Text
-    assert Text(zh="专家大小为\n2,560）；\n28 层，采用 Qwen3 的 设计 。", en="x").zh == "专家大小为 2,560）；28 层，采用 Qwen3 的设计。"
+    assert Text(zh="专家大小为 2,560）； 28 层，采用 Qwen3 的 设计 。", en="x").zh == "专家大小为 2,560）；28 层，采用 Qwen3 的设计。"
