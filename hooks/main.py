@@ -15,7 +15,7 @@ from mkdocs.plugins import CombinedEvent, event_priority, get_plugin_logger
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # let tests and MkDocs import `atlas` alike
 
-from atlas import finish, modelpages  # noqa: E402
+from atlas import finish, jieba_dict, modelpages, timing  # noqa: E402
 from atlas.catalog import Catalog, load_catalog  # noqa: E402
 from atlas.errors import DataError  # noqa: E402
 from atlas.markers import MarkerError  # noqa: E402
@@ -42,10 +42,20 @@ def _lang(page) -> str:
 # ---------------------------------------------------------------------------
 
 
+@event_priority(100)
+def on_config(config, **kwargs) -> None:
+    """Give Chinese search a jieba user dictionary made from the glossary (before search's on_config)."""
+    search = config.plugins.get("material/search")
+    if search is not None:  # same file for both language builds, so this is idempotent
+        with timing.phase(timing.CONFIG):
+            search.config.jieba_dict_user = str(jieba_dict.write_user_dictionary(DATA_DIR / "glossary.yaml"))
+
+
 def on_pre_build(config, **kwargs) -> None:
     """Load and validate all data (once per language build; serve does not reload this module)."""
     try:
-        catalog = load_catalog(DATA_DIR)
+        with timing.phase(timing.LOAD):
+            catalog = load_catalog(DATA_DIR)
     except DataError as error:
         raise PluginError(error.report()) from None
     _state["catalog"] = catalog
@@ -57,7 +67,8 @@ def on_pre_build(config, **kwargs) -> None:
 def on_page_markdown(markdown: str, page, config, files, **kwargs) -> str:
     """Expand the page's atlas markers in the page's language."""
     try:
-        expanded = expand_page(markdown, page.file.src_uri, _lang(page), _catalog())
+        with timing.phase(timing.EXPAND):
+            expanded = expand_page(markdown, page.file.src_uri, _lang(page), _catalog())
     except MarkerError as error:
         raise PluginError(f"content/{error}") from None
     page.meta["atlas_charts"] = expanded.has_charts
@@ -66,7 +77,8 @@ def on_page_markdown(markdown: str, page, config, files, **kwargs) -> str:
 
 def on_page_content(html: str, page, config, files, **kwargs) -> str:
     """Annotate glossary terms (before search indexes the page, stack-notes P25)."""
-    return annotate_page(html, page.file.src_uri, _lang(page), _catalog())
+    with timing.phase(timing.ANNOTATE):
+        return annotate_page(html, page.file.src_uri, _lang(page), _catalog())
 
 
 @event_priority(50)
@@ -81,7 +93,8 @@ def _finish(config, **kwargs) -> None:
     i18n = config.plugins.get("i18n")
     if i18n is not None and getattr(i18n, "building", False):
         return  # still inside the nested English build
-    finish.finish_site(Path(config.site_dir), _catalog())
+    with timing.phase(timing.FINISH):
+        finish.finish_site(Path(config.site_dir), _catalog())
 
 
 on_post_build = CombinedEvent(_keep_404, _finish)

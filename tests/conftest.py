@@ -29,3 +29,20 @@ def fixture_data(tmp_path) -> Path:
     shutil.copytree(FIXTURE_DATA, target)
     shutil.copy(ROOT / "data" / "ui.yaml", target / "ui.yaml")  # interface strings are shared
     return target
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The whole site built once with --strict into a temporary folder (shared by all e2e tests)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site_dir = tmp_path_factory.mktemp("site")
+    config = load_config(config_file=str(ROOT / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
+    build(config)
+    return site_dir
+
+
+def pytest_configure(config):
+    """Register the markers used by the suite (`-m "not browser"` skips the Chromium tests)."""
+    config.addinivalue_line("markers", "browser: end-to-end tests in headless Chromium (tests/test_browser.py)")

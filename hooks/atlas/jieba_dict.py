@@ -1,0 +1,129 @@
+"""A jieba user dictionary for Chinese search, generated from the glossary.
+
+Material's search plugin segments every run of Han characters with `jieba.cut` at build time
+(stack-notes §3.2). jieba's default dictionary splits some glossary terms badly, leaving a
+bound single character on its own: 预训练 → 预/训练, 参数量 → 参/数量, 智能体 → 智能/体,
+多模态 → 多/模态. Such a term is added as a user word so that it is indexed as one token.
+
+The trade-off (stack-notes §3.4): a whole-term token no longer matches a search for a part of
+it. So only short terms (at most `MAX_CHARS` Han characters) that jieba would split badly are
+added, shortest first, and a term is skipped when the words added before it already fix it
+(after 参数量 is added, 模型参数量 is cut 模型/参数量). Terms that jieba cuts into whole words,
+such as 混合专家 (混合/专家), are left alone, so both 混合专家 and 专家 still find them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
+MAX_CHARS = 3  # longer compounds are left to jieba (and to the shorter words added here)
+
+
+class Segmenter(Protocol):
+    """The part of `jieba.Tokenizer` used here (tests pass a fake)."""
+
+    def cut(self, sentence: str) -> Iterable[str]:
+        """Segment a string into words."""
+
+    def add_word(self, word: str) -> None:
+        """Add a word to the dictionary."""
+
+
+def han_runs(terms: Iterable[str]) -> list[str]:
+    """The distinct runs of Han characters in the terms, in first-seen order."""
+    seen: dict[str, None] = {}
+    for term in terms:
+        for run in HAN_RUN.findall(term):
+            seen.setdefault(run, None)
+    return list(seen)
+
+
+def splits_badly(pieces: Iterable[str]) -> bool:
+    """True when a segmentation of a multi-character run leaves a single character alone."""
+    pieces = [piece for piece in pieces if piece]
+    return len(pieces) > 1 and any(len(piece) == 1 for piece in pieces)
+
+
+def user_words(terms: Iterable[str], segmenter: Segmenter | None = None,
+               max_chars: int = MAX_CHARS) -> list[str]:
+    """The glossary terms (Han runs) that jieba would split badly, shortest first.
+
+    `segmenter` defaults to a fresh `jieba.Tokenizer` (about 0.7 s to load), not jieba's global
+    one: the search plugin loads user words into that, and within one process (`mkdocs serve`)
+    the result would then depend on what earlier builds had loaded.
+    """
+    if segmenter is None:
+        import jieba  # imported lazily: only the build needs it
+
+        segmenter = jieba.Tokenizer()
+    words = []
+    for run in sorted(han_runs(terms), key=lambda run: (len(run), run)):
+        if not 2 <= len(run) <= max_chars:
+            continue
+        if splits_badly(segmenter.cut(run)):
+            segmenter.add_word(run)
+            words.append(run)
+    return words
+
+
+def dictionary_text(words: Iterable[str]) -> str:
+    """jieba user-dictionary text: one word a line (jieba then suggests a frequency that keeps it whole)."""
+    return "".join(f"{word}\n" for word in words)
+
+
+def glossary_terms(glossary: dict[str, Any]) -> list[str]:
+    """The Chinese headwords and aliases of a parsed data/glossary.yaml."""
+    terms: list[str] = []
+    for term in glossary.get("terms") or []:
+        if not isinstance(term, dict):
+            continue
+        headword = (term.get("term") or {}).get("zh")
+        aliases = (term.get("aliases") or {}).get("zh") or []
+        terms.extend(text for text in [headword, *aliases] if isinstance(text, str))
+    return terms
+
+
+def read_glossary_terms(path: Path) -> list[str]:
+    """The Chinese terms of the glossary file, or [] if it is missing or unreadable.
+
+    The glossary is validated properly in on_pre_build, which reports any problem with its
+    line; this early read (before the search plugin configures itself) must not fail first.
+    """
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return []
+    return glossary_terms(data) if isinstance(data, dict) else []
+
+
+_cache: dict[tuple[str, ...], str] = {}
+
+
+def write_user_dictionary(glossary_path: Path, cache_dir: Path | None = None) -> Path:
+    """Write the user dictionary for the glossary to a content-addressed file and return its path.
+
+    Idempotent and cheap on the second call (static-i18n runs on_config once per language):
+    the word list is computed once per set of terms, and an existing file is not rewritten.
+    """
+    terms = tuple(read_glossary_terms(glossary_path))
+    if terms not in _cache:
+        _cache[terms] = dictionary_text(user_words(terms))
+    text = _cache[terms]
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    folder = Path(cache_dir) if cache_dir is not None else Path(tempfile.gettempdir()) / "qwen-atlas"
+    target = folder / f"jieba-user-{digest}.txt"
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(target)
+    return target

@@ -1,0 +1,233 @@
+"""Unit tests for the per-language search index split and the jieba user dictionary."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from atlas import jieba_dict, search_index
+
+ZW = "\u200b"
+CONFIG = {"lang": ["zh", "en"], "separator": "[\\s\\u200b]+", "pipeline": ["trimmer"], "fields": {}}
+
+
+def combined_index() -> dict:
+    """A small combined index in the shape static-i18n writes."""
+    return {
+        "config": CONFIG,
+        "docs": [
+            {"location": "", "title": f"概览", "text": f"{ZW}通义{ZW}千问{ZW}"},
+            {"location": "moe/", "title": f"{ZW}混合{ZW}专家{ZW}", "text": f"{ZW}混合{ZW}专家{ZW}模型"},
+            {"location": "moe/#routing", "title": f"路由{ZW}{ZW}专家 (MoE)", "text": "x"},
+            {"location": "engine/", "title": "Engine", "text": "not English"},
+            {"location": "en/", "title": "Overview", "text": "Qwen"},
+            {"location": "en/moe/", "title": "Mixture of Experts", "text": "experts", "boost": 2},
+            {"location": "en/moe/#routing", "title": "Routing", "text": "router"},
+        ],
+    }
+
+
+# ---------------------------------------------------------------------------
+# split_index
+# ---------------------------------------------------------------------------
+
+
+def test_split_puts_each_entry_in_its_language():
+    """Entries under en/ go to the English index, all others to the Chinese one."""
+    parts = search_index.split_index(combined_index())
+    assert [d["location"] for d in parts["zh"]["docs"]] == ["", "moe/", "moe/#routing", "engine/"]
+    assert [d["location"] for d in parts["en"]["docs"]] == ["", "moe/", "moe/#routing"]
+
+
+def test_split_keeps_config_and_extra_fields_and_does_not_mutate():
+    """Each index keeps the config; entry fields (e.g. boost) survive; the input is untouched."""
+    index = combined_index()
+    before = json.dumps(index, sort_keys=True)
+    parts = search_index.split_index(index)
+    assert json.dumps(index, sort_keys=True) == before
+    assert parts["zh"]["config"] == CONFIG and parts["en"]["config"] == CONFIG
+    assert parts["en"]["docs"][1]["boost"] == 2
+
+
+def test_split_titles_have_no_zero_width_spaces_but_text_keeps_them():
+    """Titles get <wbr/> between Chinese words; the text field keeps U+200B for the separator."""
+    parts = search_index.split_index(combined_index())
+    titles = [d["title"] for part in parts.values() for d in part["docs"]]
+    assert not any(ZW in title for title in titles)
+    moe = parts["zh"]["docs"][1]
+    assert moe["title"] == "混合<wbr/>专家"
+    assert parts["zh"]["docs"][2]["title"] == "路由<wbr/>专家 (MoE)"
+    assert ZW in moe["text"]
+
+
+def test_split_of_a_single_language_index_is_identity_apart_from_titles():
+    """An index without en/ entries (BUILD_ONLY_LOCALE, or a second call) stays Chinese."""
+    index = {"config": CONFIG, "docs": [{"location": "a/", "title": "A", "text": ""}]}
+    parts = search_index.split_index(index)
+    assert parts["zh"]["docs"] == index["docs"]
+    assert parts["en"]["docs"] == []
+
+
+def test_clean_title():
+    """Leading and trailing zero-width spaces vanish; inner runs become one <wbr/>."""
+    assert search_index.clean_title(f"{ZW}开源{ZW}与{ZW}{ZW}许可证{ZW}") == "开源<wbr/>与<wbr/>许可证"
+    assert search_index.clean_title("Plain title") == "Plain title"
+
+
+SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
+    <url><loc>https://example.org/atlas/</loc>
+        <xhtml:link rel="alternate" hreflang="en" href="https://example.org/atlas/en/"/></url>
+    <url><loc>https://example.org/atlas/moe/</loc></url>
+    <url><loc>https://example.org/atlas/en/</loc>
+        <xhtml:link rel="alternate" hreflang="zh" href="https://example.org/atlas/"/></url>
+    <url><loc>https://example.org/atlas/en/moe/</loc></url>
+</urlset>
+"""
+
+
+def test_language_sitemap_keeps_only_that_language():
+    """The English sitemap lists /en/ pages only, with their hreflang alternates."""
+    out = search_index.language_sitemap(SITEMAP, "en")
+    root = ET.fromstring(out)
+    ns = {"s": search_index.SITEMAP_NS, "x": search_index.XHTML_NS}
+    assert [e.text for e in root.findall("s:url/s:loc", ns)] == [
+        "https://example.org/atlas/en/", "https://example.org/atlas/en/moe/"]
+    assert root.find("s:url/x:link", ns).get("hreflang") == "zh"
+    assert search_index.language_sitemap(b"not xml", "en") is None
+    assert search_index.language_sitemap(SITEMAP, "fr") is None
+
+
+def test_split_by_language_writes_both_indexes_and_is_idempotent(tmp_path):
+    """The files on disk: zh at the root, en under en/, plus en/sitemap.xml; a 2nd call changes nothing."""
+    (tmp_path / "search").mkdir()
+    (tmp_path / "en").mkdir()
+    (tmp_path / "search" / "search_index.json").write_text(json.dumps(combined_index()))
+    (tmp_path / "sitemap.xml").write_bytes(SITEMAP)
+    search_index.split_by_language(tmp_path)
+    zh = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))
+    en = json.loads((tmp_path / "en" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert len(zh["docs"]) == 4 and len(en["docs"]) == 3
+    assert "混合" in (tmp_path / "search" / "search_index.json").read_text(encoding="utf-8")  # UTF-8
+    assert (tmp_path / "en" / "sitemap.xml").is_file()
+    snapshot = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    search_index.split_by_language(tmp_path)
+    assert snapshot == {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+
+
+def test_split_by_language_without_an_index_does_nothing(tmp_path):
+    """No search index (search disabled): nothing is written."""
+    search_index.split_by_language(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------
+# jieba user dictionary
+# ---------------------------------------------------------------------------
+
+
+class FakeSegmenter:
+    """Cuts by a fixed table and learns added words, like jieba.Tokenizer."""
+
+    def __init__(self, table: dict[str, list[str]]):
+        """`table` maps a run to its default segmentation."""
+        self.table = table
+        self.added: list[str] = []
+
+    def cut(self, sentence):
+        """Added words stay whole; known runs use the table; other runs are one word."""
+        for word in sorted(self.added, key=len, reverse=True):
+            if word in sentence:
+                head, _, tail = sentence.partition(word)
+                return [*(self.cut(head) if head else []), word, *(self.cut(tail) if tail else [])]
+        return self.table.get(sentence, [sentence])
+
+    def add_word(self, word):
+        """Remember a word."""
+        self.added.append(word)
+
+
+def test_han_runs_are_distinct_and_skip_latin():
+    """Latin parts of terms are ignored; each Chinese run appears once."""
+    assert jieba_dict.han_runs(["MoE 模型", "Apache 2.0 许可证", "模型", "Qwen"]) == ["模型", "许可证"]
+
+
+def test_splits_badly():
+    """Only a single-character piece of a multi-piece cut counts as bad."""
+    assert jieba_dict.splits_badly(["预", "训练"])
+    assert not jieba_dict.splits_badly(["混合", "专家"])
+    assert not jieba_dict.splits_badly(["库"])
+
+
+def test_user_words_adds_only_short_badly_split_terms_shortest_first():
+    """预训练 is added; 混合专家 (split into words) is not; 模型参数量 is fixed by 参数量; long terms are left."""
+    fake = FakeSegmenter({"预训练": ["预", "训练"], "参数量": ["参", "数量"], "混合专家": ["混合", "专家"],
+                          "模型参数量": ["模型", "参", "数量"], "长思维链冷启动": ["长", "思维", "链", "冷启动"]})
+    words = jieba_dict.user_words(["模型参数量", "混合专家", "预训练", "参数量", "长思维链冷启动", "库"], fake)
+    assert words == ["参数量", "预训练"]
+    assert "混合专家" not in words
+
+
+def test_user_words_with_real_jieba_keeps_moe_terms_splittable():
+    """With jieba itself: the glossary fixes 预训练 but leaves 混合专家 as 混合/专家, so 专家 still matches."""
+    jieba = pytest.importorskip("jieba")
+    words = jieba_dict.user_words(["混合专家", "混合专家模型", "预训练", "强化学习", "上下文长度", "许可证"],
+                                  jieba.Tokenizer())
+    assert "预训练" in words
+    assert not {"混合专家", "混合专家模型", "强化学习", "上下文长度"} & set(words)
+
+
+def test_dictionary_text_and_glossary_terms():
+    """One word a line; headwords and aliases in Chinese only, tolerant of odd entries."""
+    assert jieba_dict.dictionary_text(["预训练", "参数量"]) == "预训练\n参数量\n"
+    assert jieba_dict.dictionary_text([]) == ""
+    glossary = {"terms": [
+        {"term": {"zh": "预训练", "en": "pre-training"}, "aliases": {"zh": ["预训练阶段"], "en": ["pretraining"]}},
+        {"term": {"zh": "词元", "en": "token"}},
+        "not a term",
+    ]}
+    assert jieba_dict.glossary_terms(glossary) == ["预训练", "预训练阶段", "词元"]
+
+
+def test_write_user_dictionary_is_content_addressed_and_idempotent(tmp_path, monkeypatch):
+    """The same glossary gives the same file; it is not rewritten; a missing glossary gives an empty one."""
+    monkeypatch.setattr(jieba_dict, "_cache", {})
+    monkeypatch.setattr(jieba_dict, "user_words", lambda terms: [t for t in terms if t == "预训练"])
+    glossary = tmp_path / "glossary.yaml"
+    glossary.write_text('terms:\n  - term: {zh: "预训练", en: "pre-training"}\n', encoding="utf-8")
+    first = jieba_dict.write_user_dictionary(glossary, tmp_path / "cache")
+    mtime = first.stat().st_mtime_ns
+    second = jieba_dict.write_user_dictionary(glossary, tmp_path / "cache")
+    assert first == second and first.read_text(encoding="utf-8") == "预训练\n"
+    assert second.stat().st_mtime_ns == mtime
+    empty = jieba_dict.write_user_dictionary(tmp_path / "missing.yaml", tmp_path / "cache")
+    assert empty.read_text(encoding="utf-8") == "" and empty != first
+
+
+# ---------------------------------------------------------------------------
+# The patched search worker
+# ---------------------------------------------------------------------------
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+
+
+def test_patched_worker_is_materials_worker_with_the_segmentation_fix():
+    """overrides/…/search-atlas.*.min.js is exactly the installed worker plus the two patches.
+
+    If this fails after a Material upgrade, update WORKER/PATCHED_WORKER and the file name in
+    overrides/main.html, then run `PYTHONPATH=hooks python -m atlas.search_index`.
+    """
+    installed = search_index.material_worker()
+    assert installed.is_file(), f"Material no longer ships {installed.name}"
+    vendored = ROOT / "overrides" / "assets" / "javascripts" / "workers" / search_index.PATCHED_WORKER
+    assert vendored.read_text(encoding="utf-8") == search_index.patch_worker(installed.read_text(encoding="utf-8"))
+    template = (ROOT / "overrides" / "main.html").read_text(encoding="utf-8")
+    assert f"/workers/{search_index.WORKER}" in template and f"/workers/{search_index.PATCHED_WORKER}" in template
+
+
+def test_patch_worker_refuses_an_unknown_worker():
+    """A worker without the expected loop is an error, not a silent no-op."""
+    with pytest.raises(ValueError, match="changed"):
+        search_index.patch_worker("function fe(t,e){}")
