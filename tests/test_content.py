@@ -24,7 +24,7 @@ def authored_pages() -> list[Path]:
 
 def _generated(path: Path) -> bool:
     """Model page stubs are generated from data at build time."""
-    return path.read_text(encoding="utf-8").startswith("<!-- generated from data/")
+    return "<!-- generated from data/models.yaml" in path.read_text(encoding="utf-8")
 
 
 def english_of(page: Path) -> Path:

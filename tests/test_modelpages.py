@@ -215,7 +215,7 @@ def test_stubs_exist_for_every_model_in_both_languages(catalog):
     assert len(stubs) == 2 * len(catalog.models)
     for model in catalog.models.values():
         for name in (f"models/{model.id}.md", f"models/{model.id}.en.md"):
-            assert stubs[name].startswith(modelpages.STUB_HEADER)
+            assert modelpages.STUB_HEADER in stubs[name] and stubs[name].startswith("# ")
             assert f"<!-- atlas:model id={model.id} -->" in stubs[name]
 
 

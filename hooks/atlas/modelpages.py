@@ -48,8 +48,10 @@ def stub_pages(catalog: Catalog) -> dict[str, str]:
     pages = {}
     for model in catalog.models.values():
         for suffix in ("", ".en"):
+            # the H1 comes first: MkDocs takes a page's title only from a leading H1
             pages[f"{STUB_DIR}/{model.id}{suffix}.md"] = (
-                f"{STUB_HEADER}# {md_text(html.escape(model.name, quote=False))}\n\n<!-- atlas:model id={model.id} -->\n")
+                f"# {md_text(html.escape(model.name, quote=False))}\n\n{STUB_HEADER}\n"
+                f"<!-- atlas:model id={model.id} -->\n")
     return pages
 
 
@@ -85,7 +87,7 @@ def sync_stub_pages(docs_dir: Path, catalog: Catalog) -> int:
 def _is_stub(path: Path) -> bool:
     """True if the file was written by sync_stub_pages."""
     with path.open(encoding="utf-8") as handle:
-        return handle.read(len(STUB_HEADER)) == STUB_HEADER
+        return STUB_HEADER in handle.read(4096)
 
 
 # ---------------------------------------------------------------------------
