@@ -32,6 +32,11 @@ def _catalog() -> Catalog:
     return _state["catalog"]  # type: ignore[return-value]
 
 
+def _data_signature() -> tuple:
+    """Name, size and modification time of every data file: the catalog is reloaded when one changes."""
+    return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(DATA_DIR.glob("*.yaml")))
+
+
 def _lang(page) -> str:
     """The language of a page's content (static-i18n sets `file.locale`)."""
     return getattr(page.file, "locale", None) or "zh"
@@ -52,13 +57,16 @@ def on_config(config, **kwargs) -> None:
 
 
 def on_pre_build(config, **kwargs) -> None:
-    """Load and validate all data (once per language build; serve does not reload this module)."""
-    try:
-        with timing.phase(timing.LOAD):
-            catalog = load_catalog(DATA_DIR)
-    except DataError as error:
-        raise PluginError(error.report()) from None
-    _state["catalog"] = catalog
+    """Load and validate all data; the nested language build and unchanged serve rebuilds reuse it."""
+    signature = _data_signature()
+    if _state.get("signature") != signature:  # the second language build reuses the catalog
+        try:
+            with timing.phase(timing.LOAD):
+                catalog = load_catalog(DATA_DIR)
+        except DataError as error:
+            raise PluginError(error.report()) from None
+        _state.update(catalog=catalog, signature=signature)
+    catalog = _catalog()
     changed = modelpages.sync_stub_pages(Path(config.docs_dir), catalog)
     if changed:
         log.info("updated %d generated model page stubs", changed)

@@ -66,26 +66,50 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: Path_, lines: dict[
     return loader.construct_object(node, deep=True)
 
 
-def parse_yaml(text: str, file: str) -> tuple[Located | None, list[Problem]]:
-    """Parse one YAML document; syntax errors become problems with the line of the error."""
+# libyaml's parser when PyYAML has it: it reads the data about 8x faster (make bench). Valid files
+# give the same values and lines; a file it rejects is read again by the pure-Python parser,
+# whose messages (e.g. "found undefined alias 'x'") are the ones reported.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(text: str, file: str, loader_class) -> tuple[Located | None, list[Problem]]:
+    """Compose one document with `loader_class` (its YAML errors propagate)."""
     problems: list[Problem] = []
-    loader = yaml.SafeLoader(text)
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, [Problem(file, 1, "", "the file is empty")]
         lines: dict[Path_, int] = {}
         data = _convert(node, loader, (), lines, problems, file)
+    finally:
+        loader.dispose()
+    return Located(data, lines), problems
+
+
+def parse_yaml(text: str, file: str) -> tuple[Located | None, list[Problem]]:
+    """Parse one YAML document; syntax errors become problems with the line of the error."""
+    if _FAST_LOADER is not None:
+        try:
+            return _compose(text, file, _FAST_LOADER)
+        except (yaml.YAMLError, RecursionError):
+            pass  # reported below, in the pure-Python parser's words
+    try:
+        return _compose(text, file, yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
         what = " ".join(part for part in (error.context, error.problem) if part)
         return None, [Problem(file, line, "", f"YAML syntax error: {what}")]
-    except yaml.YAMLError as error:  # pragma: no cover - every PyYAML error we know is marked
+    except yaml.reader.ReaderError as error:  # a control character, or text that is not UTF-8
+        line = text.count("\n", 0, error.position) + 1 if isinstance(error.position, int) else 1
+        return None, [Problem(file, line, "", f"YAML syntax error: unacceptable character "
+                                              f"#x{error.character:04x}: {error.reason}")]
+    except yaml.YAMLError as error:  # pragma: no cover - every other PyYAML error we know is marked
         return None, [Problem(file, 1, "", f"YAML error: {error}")]
-    finally:
-        loader.dispose()
-    return Located(data, lines), problems
+    except RecursionError:  # an alias inside its own anchor: `a: &x [*x]`
+        return None, [Problem(file, 1, "", "YAML syntax error: an alias refers to a node that contains it, "
+                                           "or the data nests too deeply")]
 
 
 def _describe(error: dict[str, Any]) -> str:

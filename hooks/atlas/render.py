@@ -23,7 +23,28 @@ def environment(folder: str = str(TEMPLATES)) -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=False)
     env.filters["json_script"] = json_for_script
+    env.filters["md_attr"] = md_attr
+    env.filters["md_inline"] = md_inline
     return env
+
+
+# Inline marker output (fact, score, src) lands inside a Markdown paragraph, and Python-Markdown
+# runs its inline patterns over it - code spans, links and images even over attribute values,
+# before raw tags are set aside. So data text there could open a link (`[x](javascript:...)`),
+# break out of an attribute or add emphasis. The characters those patterns need are written as
+# character references: Markdown leaves them alone, HTML reads them as the characters.
+_MD_ATTR = {ord(c): f"&#{ord(c)};" for c in "\\`[]\n\r"}
+_MD_TEXT = {**_MD_ATTR, **{ord(c): f"&#{ord(c)};" for c in "*_{}"}}
+
+
+def md_attr(value: Any) -> str:
+    """HTML-escape an attribute value of inline output and encode what Markdown would match."""
+    return jinja2.utils.markupsafe.Markup(str(jinja2.utils.markupsafe.escape(value)).translate(_MD_ATTR))
+
+
+def md_inline(value: Any) -> str:
+    """HTML-escape text of inline output and encode every character Markdown reads as syntax."""
+    return jinja2.utils.markupsafe.Markup(str(jinja2.utils.markupsafe.escape(value)).translate(_MD_TEXT))
 
 
 def json_for_script(value: Any) -> str:
@@ -37,7 +58,9 @@ def json_for_script(value: Any) -> str:
 def render(template: str, **values: Any) -> str:
     """Render a template into a single HTML block (no blank lines, so Markdown keeps it whole)."""
     html = environment().get_template(template).render(**values)
-    return "\n".join(line for line in html.splitlines() if line.strip())
+    # split on "\n" only: str.splitlines() also splits on \x1c-\x1e, \x85 and U+2028 inside data
+    # text, turning them into line breaks that Markdown would read (e.g. after a heading)
+    return "\n".join(line for line in html.split("\n") if line.strip())
 
 
 @dataclass(frozen=True)

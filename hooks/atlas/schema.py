@@ -22,7 +22,8 @@ NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 
 def _http_url(value: str) -> str:
     """Accept only absolute http(s) URLs with a host and no whitespace."""
-    if not re.match(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", value):
+    # no whitespace or control characters anywhere: browsers and Markdown silently drop some of them
+    if not re.fullmatch(r"https?://[^\x00-\x20\x7f-\x9f/?#]+\.[^\x00-\x20\x7f-\x9f/?#]+[^\x00-\x20\x7f-\x9f]*", value):
         raise ValueError("an absolute http:// or https:// URL")
     return value
 
@@ -45,7 +46,8 @@ PastDate = Annotated[dt.date, AfterValidator(_not_future), Field(
 class Strict(BaseModel):
     """Base for every data model: unknown keys are errors, values are not coerced loosely."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
+                              allow_inf_nan=False)  # .inf / .nan are not figures, and not JSON
 
 
 CJK_PUNCT = "\u3000-\u303f\uff00-\uffef"
