@@ -13,7 +13,6 @@ import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from html.parser import HTMLParser
 
 SKIP = {"a", "abbr", "code", "pre", "kbd", "samp", "script", "style", "h1", "h2", "h3", "h4", "h5",
         "h6", "th", "button", "textarea", "select", "option", "svg", "time", "dt", "summary", "sup"}
@@ -78,77 +77,73 @@ def _trie_regex(node: dict, previous: str | None) -> str:
     return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
 
 
-class _Annotator(HTMLParser):
-    """Re-emits HTML unchanged except for text nodes outside skipped elements."""
+# One pass over the HTML with a regex tokenizer: an order of magnitude faster than html.parser on
+# every page of the site (make bench), and it copies every byte it does not annotate.
+TOKEN = re.compile(r"""
+    <!--.*?-->                                                   # comment
+  | <(?P<raw>script|style|textarea)\b(?:[^>"']|"[^"]*"|'[^']*')*>.*?</(?P=raw)\s*>  # raw text, copied whole
+  | <[!?][^>]*>                                                  # declaration, processing instruction
+  | </(?P<end>[A-Za-z][A-Za-z0-9-]*)\s*>                          # end tag
+  | <(?P<start>[A-Za-z][A-Za-z0-9-]*)(?P<attrs>(?:[^>"']|"[^"]*"|'[^']*')*)>  # start tag
+""", re.S | re.I | re.X)
+CLASS_ATTR = re.compile(r"""(?:^|\s)class\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
+ENTITY = re.compile(r"(&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);)")
+
+
+def _skips(tag: str, attrs: str) -> bool:
+    """True for elements whose text is never annotated."""
+    if tag in SKIP:
+        return True
+    found = CLASS_ATTR.search(attrs)
+    classes = next((group for group in found.groups() if group is not None), "").split() if found else []
+    return "atlas-no-terms" in classes or "highlight" in classes
+
+
+class _Annotator:
+    """Re-emits HTML unchanged except for text outside skipped elements."""
 
     def __init__(self, pattern: re.Pattern[str], lookup: dict[str, Annotation], first_only: bool):
         """Start with no open skipped elements and no term used yet."""
-        super().__init__(convert_charrefs=False)
         self.pattern = pattern
         self.lookup = lookup
         self.first_only = first_only
-        self.out: list[str] = []
-        self.stack: list[str] = []
-        self.skip_depth = 0
         self.used: set[str] = set()
 
-    def handle_starttag(self, tag, attrs):
-        """Copy the tag; note when we enter an element whose text must stay as it is."""
-        self.out.append(self.get_starttag_text())
-        if tag in VOID:
-            return
-        classes = dict(attrs).get("class") or ""
-        skip = tag in SKIP or "atlas-no-terms" in classes.split() or "highlight" in classes.split()
-        self.stack.append(tag)
-        if skip or self.skip_depth:
-            self.skip_depth += 1
-
-    def handle_startendtag(self, tag, attrs):
-        """Copy self-closing tags."""
-        self.out.append(self.get_starttag_text())
-
-    def handle_endtag(self, tag):
-        """Copy the end tag and pop back to the matching start tag."""
-        self.out.append(f"</{tag}>")
-        if tag in VOID or tag not in self.stack:
-            return
-        while self.stack:
-            open_tag = self.stack.pop()
-            if self.skip_depth:
-                self.skip_depth -= 1
-            if open_tag == tag:
-                break
-
-    def handle_data(self, data):
-        """Annotate text outside skipped elements."""
-        self.out.append(data if self.skip_depth else self._annotate(data))
-
-    def handle_entityref(self, name):
-        """Keep entities exactly."""
-        self.out.append(f"&{name};")
-
-    def handle_charref(self, name):
-        """Keep character references exactly."""
-        self.out.append(f"&#{name};")
-
-    def handle_comment(self, data):
-        """Keep comments."""
-        self.out.append(f"<!--{data}-->")
-
-    def handle_decl(self, decl):
-        """Keep declarations."""
-        self.out.append(f"<!{decl}>")
-
-    def handle_pi(self, data):
-        """Keep processing instructions."""
-        self.out.append(f"<?{data}>")
-
-    def unknown_decl(self, data):
-        """Keep CDATA and the like."""
-        self.out.append(f"<![{data}]>")
+    def run(self, content: str) -> str:
+        """Annotate the text nodes of `content` that are outside skipped elements."""
+        out: list[str] = []
+        stack: list[str] = []
+        skip_depth = 0
+        position = 0
+        for token in TOKEN.finditer(content):
+            if token.start() > position:
+                text = content[position:token.start()]
+                out.append(text if skip_depth else self._annotate(text))
+            out.append(token.group(0))
+            position = token.end()
+            if token.group("start"):
+                tag = token.group("start").lower()
+                if tag in VOID or token.group("attrs").rstrip().endswith("/"):
+                    continue
+                stack.append(tag)
+                if skip_depth or _skips(tag, token.group("attrs")):
+                    skip_depth += 1
+            elif token.group("end"):
+                tag = token.group("end").lower()
+                if tag in VOID or tag not in stack:
+                    continue
+                while stack:  # close elements left open inside this one, as browsers do
+                    open_tag = stack.pop()
+                    if skip_depth:
+                        skip_depth -= 1
+                    if open_tag == tag:
+                        break
+        tail = content[position:]
+        out.append(tail if skip_depth else self._annotate(tail))
+        return "".join(out)
 
     def _annotate(self, text: str) -> str:
-        """Wrap matches (the first per term when first_only) in a tooltip link."""
+        """Wrap matches (the first per term when first_only) in a tooltip link; entities stay whole."""
         def replace(match: re.Match[str]) -> str:
             item = self.lookup[match.group(0)]
             if self.first_only and item.term_id in self.used:
@@ -156,7 +151,10 @@ class _Annotator(HTMLParser):
             self.used.add(item.term_id)
             return (f'<a class="atlas-term" href="{html.escape(item.href)}" '
                     f'title="{html.escape(item.definition)}">{match.group(0)}</a>')
-        return self.pattern.sub(replace, text)
+        if "&" not in text:
+            return self.pattern.sub(replace, text)
+        return "".join(part if index % 2 else self.pattern.sub(replace, part)
+                       for index, part in enumerate(ENTITY.split(text)))
 
 
 @dataclass(frozen=True)
@@ -181,10 +179,7 @@ def annotate_html(content: str, annotations: list[Annotation] | Prepared, first_
     pattern, lookup = prepared.pattern, prepared.lookup
     if pattern is None:
         return content
-    parser = _Annotator(pattern, lookup, first_only)
-    parser.feed(content)
-    parser.close()
-    return "".join(parser.out)
+    return _Annotator(pattern, lookup, first_only).run(content)
 
 
 def annotations_for(terms, lang: str, glossary_href) -> list[Annotation]:
