@@ -59,8 +59,8 @@ def render_score(marker: Marker, ctx: Context) -> str:
     _model(ctx, args["model"])
     if args["benchmark"] not in ctx.catalog.benchmarks:
         raise ValueError(f"unknown benchmark {args['benchmark']!r}")
-    matches = [s for s in ctx.catalog.scores if s.model == args["model"] and s.benchmark == args["benchmark"]
-               and args.get("mode") in (None, s.setting.mode)]
+    matches = [s for s in ctx.catalog.scores_of(args["model"], args["benchmark"])
+               if args.get("mode") in (None, s.setting.mode)]
     if not matches:
         raise ValueError(f"no score for model {args['model']!r} on {args['benchmark']!r}"
                          + (f" in mode {args['mode']!r}" if "mode" in args else ""))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -91,10 +93,46 @@ class Catalog:
         """An interface string from ui.yaml in `lang`; an unknown key is a programming error."""
         return getattr(self.ui[key], lang)
 
+    # Indexes by model id, built once per catalog: model pages and inline facts look things up
+    # per model, and scanning every list for each of them made the build quadratic (make bench).
+
+    @cached_property
+    def _by_model(self) -> dict[str, dict[str, list]]:
+        """Scores, releases, variants and referring models of every model."""
+        index: dict[str, dict[str, list]] = defaultdict(lambda: {"scores": [], "releases": [], "variants": [],
+                                                                  "referrers": []})
+        for score in self.scores:
+            index[score.model]["scores"].append(score)
+        for release in self.releases:
+            for model_id in release.models:
+                index[model_id]["releases"].append(release)
+        for model in sorted(self.models.values(), key=lambda m: (str(m.released or ""), m.id)):
+            if model.base_model is not None:
+                index[model.base_model]["variants"].append(model)
+            for other in model.related:
+                index[other]["referrers"].append(model)
+        return index
+
+    def _lookup(self, model_id: str, kind: str) -> list:
+        """One list of the model index (empty when the model has none)."""
+        entry = self._by_model.get(model_id)
+        return list(entry[kind]) if entry else []
+
+    def scores_of(self, model_id: str, benchmark: str | None = None) -> list[Score]:
+        """The model's scores in data order, optionally for one benchmark."""
+        return [s for s in self._lookup(model_id, "scores") if benchmark is None or s.benchmark == benchmark]
+
+    def releases_of(self, model_id: str) -> list[Release]:
+        """The releases that include the model, by date."""
+        return self._lookup(model_id, "releases")
+
     def variants_of(self, model_id: str) -> list[Model]:
         """Models whose base_model is `model_id`, by release date."""
-        return sorted((m for m in self.models.values() if m.base_model == model_id),
-                      key=lambda m: (str(m.released or ""), m.id))
+        return self._lookup(model_id, "variants")
+
+    def referrers_of(self, model_id: str) -> list[Model]:
+        """Models that list `model_id` in their `related` field, by release date."""
+        return self._lookup(model_id, "referrers")
 
     @property
     def as_of(self):

@@ -410,8 +410,7 @@ def build_moe_params(ctx: Context, title: str) -> Built:
 
 def pick_score(ctx: Context, model_id: str, bench_id: str, modes: tuple[str, ...] = MODE_ORDER):
     """The score of a model on a benchmark in the first available mode of `modes` (no tools first)."""
-    matches = [s for s in ctx.catalog.scores if s.model == model_id and s.benchmark == bench_id
-               and s.setting.mode in modes]
+    matches = [s for s in ctx.catalog.scores_of(model_id, bench_id) if s.setting.mode in modes]
     if not matches:
         return None
     order = {mode: i for i, mode in enumerate(modes)}
@@ -464,8 +463,7 @@ def _same_table(ctx: Context, model_id: str) -> dict[str, tuple]:
 
 def _peer_score(ctx: Context, model_id: str, bench_id: str, same: dict[str, tuple]):
     """A peer's score on a benchmark if it comes from the flagship's source and table."""
-    matches = [s for s in ctx.catalog.scores if s.model == model_id and s.benchmark == bench_id
-               and (s.source, s.locator) == same.get(bench_id)]
+    matches = [s for s in ctx.catalog.scores_of(model_id, bench_id) if (s.source, s.locator) == same.get(bench_id)]
     order = {mode: i for i, mode in enumerate(MODE_ORDER)}
     return min(matches, key=lambda s: (order[s.setting.mode], s.setting.tools)) if matches else None
 

@@ -250,7 +250,7 @@ def _benchmark_href(benchmark, ctx: Context) -> str | None:
 def _scores(model: Model, ctx: Context) -> list[dict[str, Any]]:
     """Every score of the model, grouped by benchmark category, with its setting and source."""
     catalog = ctx.catalog
-    scores = [s for s in catalog.scores if s.model == model.id]
+    scores = catalog.scores_of(model.id)
 
     def order(score):
         bench = catalog.benchmarks[score.benchmark]
@@ -288,7 +288,7 @@ def related_models(model: Model, catalog: Catalog) -> dict[str, list[Model]]:
     variants = catalog.variants_of(model.id)
     taken = {model.id, *(m.id for m in base), *(m.id for m in variants)}
     others = [catalog.models[i] for i in model.related if i in catalog.models]
-    others += [m for m in catalog.models.values() if model.id in m.related]
+    others += catalog.referrers_of(model.id)
     unique = {m.id: m for m in others if m.id not in taken}
     return {"base": base, "variants": variants,
             "related": sorted(unique.values(), key=lambda m: (str(m.released or ""), m.id))}
@@ -306,7 +306,7 @@ def _releases(model: Model, ctx: Context) -> list[dict[str, Any]]:
     return [{"id": r.id, "title": ctx.pick(r.title), "date": i18n.fmt_date(r.date, r.date_precision, ctx.lang),
              "datetime": iso(r.date, r.date_precision), "approximate": ctx.t("approximate") if r.approximate else "",
              "sources": [ctx.source(s) for s in (r.source, *r.extra_sources)]}
-            for r in ctx.catalog.releases if model.id in r.models]
+            for r in ctx.catalog.releases_of(model.id)]
 
 
 def model_view(model: Model, ctx: Context) -> dict[str, Any]:

@@ -265,8 +265,7 @@ def compare_model(ctx: Context, model_ids: list[str], bench_ids: list[str], mode
     for model_id in model_ids:
         cells = []
         for bench_id in bench_ids:
-            matches = [s for s in catalog.scores if s.model == model_id and s.benchmark == bench_id
-                       and (mode is None or s.setting.mode == mode)]
+            matches = [s for s in catalog.scores_of(model_id, bench_id) if mode is None or s.setting.mode == mode]
             if matches:
                 score = matches[0]
                 found += 1
