@@ -15,8 +15,8 @@ $(STAMP): requirements.lock requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	touch $(STAMP)
 
-serve: $(STAMP)  ## serve at http://127.0.0.1:8000 with live reload (also on data/ changes)
-	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
+serve: $(STAMP)  ## serve at http://127.0.0.1:8000/ with live reload (also on data/ changes)
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:8000/} $(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
 
 build: $(STAMP)  ## build into site/ with --strict
 	$(BIN)/mkdocs build --strict --clean
