@@ -6,6 +6,12 @@ STAMP := $(VENV)/.installed
 export PYTHONPATH := hooks
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
+# Reproducible: the same commit builds the same bytes. MkDocs stamps the build date into the
+# sitemaps; pin it to the commit's time (only when there is a commit, an empty value breaks MkDocs).
+COMMIT_TIME := $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(COMMIT_TIME),)
+export SOURCE_DATE_EPOCH ?= $(COMMIT_TIME)
+endif
 
 .PHONY: serve build test check schemas bench clean browser-deps
 
