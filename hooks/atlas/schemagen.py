@@ -10,6 +10,8 @@ Schemas, so the schemas, the downloads and the documentation cannot drift apart.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import datetime as dt
 import json
 import sys
@@ -319,6 +321,7 @@ def _model_doc(name: str, schema: dict[str, Any], stem: str | None, anchors: dic
     return ModelDoc(name, model_anchor(name, stem), schema.get("description"), model_key(name), tuple(fields))
 
 
+@lru_cache(maxsize=1)  # depends only on the schema; the Data page asks for it once per language
 def field_reference() -> tuple[list[ModelDoc], list[FileDoc]]:
     """The common types and, per data file, every object type with every field."""
     common: dict[str, ModelDoc] = {}
