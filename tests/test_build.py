@@ -21,6 +21,7 @@ def nav_pages() -> list[str]:
     found: list[str] = []
 
     def walk(items):
+        """Collect the nav's files, depth first."""
         for item in items:
             for value in item.values():
                 walk(value) if isinstance(value, list) else found.append(value)

@@ -31,14 +31,17 @@ SCRIPT = re.compile(r'<script type="application/json" id="chart-(?P<id>[a-z0-9.-
 
 
 def _ctx(catalog, lang: str, page: str = "page.md") -> Context:
+    """The rendering context of a page in one language."""
     return Context(catalog, lang, page if lang == "zh" else page.replace(".md", ".en.md"))
 
 
 def _render(catalog, chart_id: str, lang: str) -> str:
+    """The chart's HTML as a page would get it."""
     return charts.render_chart(Marker("chart", {"id": chart_id}, "page.md", 1), _ctx(catalog, lang))
 
 
 def _figure(catalog, chart_id: str, lang: str) -> dict:
+    """The chart's plotly figure (data and layout)."""
     return charts.chart_figure(chart_id, _ctx(catalog, lang))[0]
 
 
@@ -49,10 +52,12 @@ def _embedded(markup: str) -> dict:
 
 
 def _is_qwen(catalog, model) -> bool:
+    """True for models of Qwen families."""
     return catalog.families[model.family].qwen
 
 
 def _family_name(catalog, family_id: str, lang: str) -> str:
+    """A family's name in one language."""
     return getattr(catalog.families[family_id].name, lang)
 
 
@@ -150,6 +155,7 @@ def test_hover_and_ticks_use_localized_number_formats(catalog):
 
 
 def _max_per_family(catalog, models, value, lang):
+    """The largest value per family, recomputed independently of charts.py."""
     groups = defaultdict(list)
     for model in models:
         groups[model.family].append(value(model))
@@ -159,6 +165,7 @@ def _max_per_family(catalog, models, value, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_tokens_by_generation_series(catalog, lang):
+    """The bars are each Qwen family's largest pre-training corpus."""
     models = [m for m in catalog.models.values() if _is_qwen(catalog, m) and m.weights == "open"
               and m.base_model is None and m.training_tokens_t]
     expected = _max_per_family(catalog, models, lambda m: m.training_tokens_t, lang)
@@ -172,6 +179,7 @@ def test_tokens_by_generation_series(catalog, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_context_by_generation_series(catalog, lang):
+    """The bars are each Qwen family's longest context."""
     models = [m for m in catalog.models.values() if _is_qwen(catalog, m) and m.weights == "open"
               and m.context_tokens]
     expected = _max_per_family(catalog, models, lambda m: m.context_tokens, lang)
@@ -182,6 +190,7 @@ def test_context_by_generation_series(catalog, lang):
 
 
 def test_release_timeline_series(catalog):
+    """Every open-weight Qwen model with a size is a point at its release date."""
     models = catalog.models
     expected = set()
     for m in models.values():
@@ -201,6 +210,7 @@ def test_release_timeline_series(catalog):
 
 
 def test_moe_params_series(catalog):
+    """Every distinct Qwen MoE configuration is plotted with its total and active parameters."""
     seen, expected = set(), []
     for m in sorted(catalog.models.values(), key=lambda m: (m.released.isoformat() if m.released else "9999", m.id)):
         if _is_qwen(catalog, m) and m.moe:
@@ -219,10 +229,12 @@ def test_moe_params_series(catalog):
 
 
 def _score_values(catalog, model_id, bench_id):
+    """Every sourced value of a model on a benchmark."""
     return {s.value for s in catalog.scores if s.model == model_id and s.benchmark == bench_id}
 
 
 def test_qwq_reasoning_series(catalog):
+    """QwQ and peer bars equal the sourced scores."""
     benches = ["math-500", "aime24", "livecodebench", "livecodebench-2408-2502"]
     names = {b: catalog.benchmarks[b].name for b in benches}
     subjects = [m for m in catalog.models.values() if m.family == "qwq"
@@ -248,6 +260,7 @@ def test_qwq_reasoning_series(catalog):
 
 
 def test_qwen3_flagship_series(catalog):
+    """The flagship's bars equal its sourced thinking-mode scores."""
     benches = ["arena-hard", "aime24", "aime25", "livecodebench-v5"]
     own = {}
     for s in catalog.scores:
@@ -266,6 +279,7 @@ def test_qwen3_flagship_series(catalog):
 
 
 def test_license_by_generation_series(catalog):
+    """The stacked counts equal the open-weight models per licence and family."""
     counts = defaultdict(int)
     for m in catalog.models.values():
         if _is_qwen(catalog, m) and m.weights == "open" and m.license:
@@ -386,6 +400,7 @@ def test_scripts_block_loads_plotly_only_for_chart_pages():
 
     class Page:
         def __init__(self, charts_flag):
+            """A page whose meta says whether it has charts."""
             self.meta = {"atlas_charts": charts_flag}
 
     zh = render(page=Page(True), config=config, i18n_page_locale="zh")

@@ -60,6 +60,7 @@ def test_markers_match_across_languages():
     """Both languages show the same generated tables, charts, corrections and facts."""
     for page in authored_pages():
         def kinds(path: Path):
+            """The page's markers (citations excluded), comparable across languages."""
             return sorted((m.kind, tuple(sorted(m.args.items())))
                           for m in find_markers(path.read_text("utf-8"), path.name) if m.kind != "src")
         assert kinds(page) == kinds(english_of(page)), page.name
@@ -71,6 +72,7 @@ def test_nav_lists_every_page_and_is_translated():
     titles, files = [], []
 
     def walk(items):
+        """Collect nav titles and files, depth first."""
         for item in items:
             for title, value in item.items():
                 titles.append(title)

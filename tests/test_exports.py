@@ -105,6 +105,7 @@ def unflatten(row: dict[str, str], item_schema: dict, defs: dict) -> dict:
     """Rebuild one record from its dotted CSV columns, guided by the item schema."""
 
     def build(node: dict, prefix: str):
+        """The nested record value of `node` from the flat CSV row."""
         node_resolved = _resolve(node, defs)
         nullable = "anyOf" in node and any(o.get("type") == "null" for o in node["anyOf"])
         if node_resolved.get("type") == "object" and "properties" in node_resolved:

@@ -116,6 +116,7 @@ class Shape(HTMLParser):
     URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "cite", "data"}
 
     def __init__(self) -> None:
+        """Start with an empty shape."""
         super().__init__(convert_charrefs=True)
         self.shape: Counter = Counter()
         self.urls: list[str] = []
@@ -124,6 +125,7 @@ class Shape(HTMLParser):
         self._script: list[str] | None = None
 
     def handle_starttag(self, tag, attrs):
+        """Count the element with its attribute names; keep URLs; start collecting JSON scripts."""
         attributes = dict(attrs)
         if tag == "a" and attributes.get("class") == "atlas-term":
             self.urls.append(attributes.get("href") or "")
@@ -134,15 +136,18 @@ class Shape(HTMLParser):
             self._script = []
 
     def handle_startendtag(self, tag, attrs):
+        """Self-closing tags count like start tags."""
         self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag):
+        """Count the end tag; finish a JSON script."""
         self.shape[("/" + tag,)] += 1
         if tag == "script" and self._script is not None:
             self.json_scripts.append("".join(self._script))
             self._script = None
 
     def handle_data(self, data):
+        """Collect text, or the JSON of the open script."""
         if self._script is not None:
             self._script.append(data)
         else:
@@ -219,9 +224,11 @@ class _Quiet(Catalog):
     """The real catalog with a short repr, so hypothesis' failure reports stay readable."""
 
     def __repr__(self) -> str:
+        """A short stand-in for the whole catalog."""
         return "<the real catalog>"
 
     def _repr_pretty_(self, printer, cycle) -> None:
+        """The same stand-in for pretty printers."""
         printer.text("<the real catalog>")
 
 

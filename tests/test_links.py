@@ -36,11 +36,13 @@ class _Page(HTMLParser):
     """The ids of a page and every URL it references (with the tag and attribute)."""
 
     def __init__(self) -> None:
+        """Start with no ids and no links."""
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
         self.links: list[tuple[str, str, str]] = []
 
     def handle_starttag(self, tag, attrs):
+        """Record the element's id and every URL attribute."""
         for name, value in attrs:
             if name == "id" or (tag == "a" and name == "name"):
                 self.ids.add(value or "")

@@ -61,6 +61,7 @@ def test_malformed_arguments():
 def test_handler_errors_carry_location():
     """A handler's ValueError becomes a MarkerError naming page, line and marker kind."""
     def broken(marker):
+        """A handler that rejects its marker."""
         raise ValueError("unknown column 'sizes'")
     with pytest.raises(MarkerError, match=r"^p\.md:1: atlas:table: unknown column 'sizes'$"):
         expand("<!-- atlas:table dataset=models -->", "p.md", {"table": broken}, {})

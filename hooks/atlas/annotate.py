@@ -145,6 +145,7 @@ class _Annotator:
     def _annotate(self, text: str) -> str:
         """Wrap matches (the first per term when first_only) in a tooltip link; entities stay whole."""
         def replace(match: re.Match[str]) -> str:
+            """Link the match unless its term was already linked on this page."""
             item = self.lookup[match.group(0)]
             if self.first_only and item.term_id in self.used:
                 return match.group(0)

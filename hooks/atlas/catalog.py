@@ -180,6 +180,7 @@ def _resolve_models(entries: list[ModelEntry], check: _Checker) -> dict[str, Mod
     resolved: dict[str, Model] = {}
 
     def resolve(model_id: str, chain: tuple[str, ...]) -> dict[str, Any] | None:
+        """The model's values with its base chain applied, or None after reporting a problem."""
         position, entry = raw[model_id]
         values = {name: getattr(entry, name) for name in ModelEntry.model_fields}
         if entry.base_model is None:

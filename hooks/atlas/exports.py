@@ -94,6 +94,7 @@ def csv_columns(dataset: str, items: list[dict[str, Any]]) -> list[str]:
     columns: list[str] = []
 
     def walk(node: dict[str, Any], path: tuple[str, ...]) -> None:
+        """Collect the dotted column names below `node`."""
         node = _resolve(node, defs)
         if node.get("type") == "object" and "properties" in node:
             for name, child in node["properties"].items():

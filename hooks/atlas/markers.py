@@ -95,6 +95,7 @@ def expand(markdown: str, page: str, block: dict[str, Handler], inline: dict[str
             continue
 
         def replace(match: re.Match[str]) -> str:
+            """Expand one marker on this line (markers inside code spans stay as they are)."""
             kind = match.group("kind")
             if not any(match.start() == item.start() for item in live):
                 return match.group(0)

@@ -253,6 +253,7 @@ def _scores(model: Model, ctx: Context) -> list[dict[str, Any]]:
     scores = catalog.scores_of(model.id)
 
     def order(score):
+        """Sort scores by benchmark category, then benchmark, then setting."""
         bench = catalog.benchmarks[score.benchmark]
         category = CATEGORY_ORDER.index(bench.category) if bench.category in CATEGORY_ORDER else 99
         mode = MODE_ORDER.index(score.setting.mode) if score.setting.mode in MODE_ORDER else 99

@@ -53,6 +53,7 @@ def expand_page(markdown: str, page: str, lang: str, catalog: Catalog) -> Expand
 def _timed(handler, ctx: Context):
     """Bind a handler to the page's context, counting its time under its kind (make bench)."""
     def call(marker):
+        """Run the handler for this page, timed under its marker kind."""
         with timing.phase(timing.marker_phase(marker.kind)):
             return handler(marker, ctx)
     return call
