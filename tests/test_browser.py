@@ -418,8 +418,7 @@ def chart_pages(site_dir: Path) -> list[str]:
 def test_charts_render_and_follow_the_palette(page, server):
     """A chart draws an SVG in .atlas-chart__plot and restyles when the palette toggle is clicked."""
     pages = chart_pages(server.site_dir)
-    if not pages:
-        pytest.skip("no page with a chart (.atlas-chart__plot) in the built site yet")
+    assert pages, "no page with a chart (.atlas-chart__plot) in the built site"
     page.goto(server.url(pages[0]))
     page.wait_for_selector(".atlas-chart__plot[data-rendered] svg", timeout=20_000)
     plot = ".atlas-chart__plot[data-rendered]"
