@@ -21,7 +21,8 @@ def environment(folder: str = str(TEMPLATES)) -> jinja2.Environment:
     """One autoescaping Jinja environment; every value from data is escaped when it lands in HTML."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=False)
+                             keep_trailing_newline=False,
+                             auto_reload=False)  # templates do not change during a build
     env.filters["json_script"] = json_for_script
     env.filters["md_attr"] = md_attr
     env.filters["md_inline"] = md_inline
