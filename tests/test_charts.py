@@ -419,3 +419,17 @@ def test_zh_locale_script_registers_the_dictionary():
     assert "MIT License" in text and "Copyright (c) 2016-2024 Plotly Technologies Inc." in text
     assert "name: 'zh-CN'" in text and "moduleType: 'locale'" in text and "Plotly.register(locale)" in text
     assert "module.exports" not in text and "'Download plot as a PNG': '下载图表为PNG格式'" in text
+
+
+def test_vendored_bundle_is_upstream_but_names_no_other_host():
+    """The shipped plotly.js is the upstream basic bundle with only its CDN default made site-relative."""
+    import hashlib
+    import re
+    from pathlib import Path
+
+    vendor = Path(__file__).resolve().parents[1] / "overrides" / "assets" / "vendor" / "plotly"
+    text = (vendor / "plotly-basic-4.1.1.min.js").read_text("utf-8")
+    expected = re.search(r"upstream sha256: ([0-9a-f]{64})", (vendor / "README.md").read_text("utf-8")).group(1)
+    upstream = text.replace('dflt:"topojson-not-bundled/"', 'dflt:"https://cdn.plot.ly/un/"')
+    assert hashlib.sha256(upstream.encode("utf-8")).hexdigest() == expected
+    assert not re.search(r"https?://(cdn\.|fonts\.googleapis|fonts\.gstatic|unpkg\.com|cdnjs|jsdelivr)", text)
