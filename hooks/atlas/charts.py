@@ -663,6 +663,22 @@ def chart_model(chart_id: str, ctx: Context) -> dict:
     }
 
 
+def plotted_model_ids(chart_id: str, catalog) -> set[str]:
+    """Models linked from a chart's data table, which shows exactly the plotted rows."""
+    # only the builder runs (no figure validation); a chart that cannot be built lists nothing
+    # here, and its own page reports the problem with page and line
+    if chart_id not in BUILDERS or chart_id not in catalog.charts:
+        return set()
+    ctx = Context(catalog, "en", "index.md")
+    try:
+        built = BUILDERS[chart_id](ctx, "")
+    except (KeyError, ValueError, LookupError):
+        return set()
+    by_href = {ctx.model_href(model_id): model_id for model_id in catalog.models}
+    return {by_href[link["href"]] for row in built.rows for item in row.get("cells", ())
+            for link in (item, *item.get("links", ())) if link.get("href") in by_href}
+
+
 def render_chart(marker: Marker, ctx: Context) -> str:
     """Expand `<!-- atlas:chart id=ID -->`."""
     args = require(marker, {"id"}, {"id"})

@@ -96,49 +96,20 @@ def _is_stub(path: Path) -> bool:
 
 
 def chart_models(chart_id: str, catalog: Catalog) -> set[str]:
-    """The ids of the models a chart plots.
-
-    Uses the chart module's own answer when it offers one; otherwise builds the chart once and
-    takes the models its data table links to (the table shows exactly the plotted rows), so a
-    model is never listed under a chart it is not in.
-    """
+    """The ids of the models a chart plots (computed once per catalog and chart)."""
     from . import charts  # imported late: the chart module is another renderer of the same pages
 
-    for name in ("chart_model_ids", "chart_models", "models_in_chart", "plotted_models"):
-        function = getattr(charts, name, None)
-        if callable(function):
-            return set(function(chart_id, catalog))
     key = id(catalog)
     if key not in _chart_models_cache:
-        _chart_models_cache.clear()  # one catalog per language build: keep only the current one
+        _chart_models_cache.clear()  # one catalog per build: keep only the current one
         _chart_models_cache[key] = (catalog, {})
     cached = _chart_models_cache[key][1]
     if chart_id not in cached:
-        cached[chart_id] = _linked_models(chart_id, catalog, charts)
+        cached[chart_id] = charts.plotted_model_ids(chart_id, catalog)
     return cached[chart_id]
 
 
 _chart_models_cache: dict[int, tuple[Catalog, dict[str, set[str]]]] = {}
-
-
-def _linked_models(chart_id: str, catalog: Catalog, charts) -> set[str]:
-    """Models linked from the rows of a chart's data table (empty if the chart cannot be built)."""
-    builders = getattr(charts, "BUILDERS", {})
-    if chart_id not in builders or chart_id not in catalog.charts:
-        return set()
-    ctx = Context(catalog, "en", "index.md")
-    try:
-        built = builders[chart_id](ctx, "")
-    except (KeyError, ValueError, LookupError):
-        return set()  # the chart's own page reports the problem
-    by_href = {ctx.model_href(model_id): model_id for model_id in catalog.models}
-    found = set()
-    for row in built.rows:
-        for item in row.get("cells", ()):
-            for link in (item, *item.get("links", ())):
-                if link.get("href") in by_href:
-                    found.add(by_href[link["href"]])
-    return found
 
 
 def _pages_key(content_dir: Path) -> tuple:
