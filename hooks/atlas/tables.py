@@ -197,12 +197,17 @@ def parse_filters(text: str, allowed: set[str]) -> dict[str, set[str]]:
     return filters
 
 
+def dataset_named(name: str) -> Dataset:
+    """A dataset by name, or an error listing the known ones."""
+    if name not in DATASETS:
+        raise ValueError(f"unknown dataset {name!r}; expected one of: {', '.join(sorted(DATASETS))}")
+    return DATASETS[name]
+
+
 def table_model(dataset_name: str, ctx: Context, columns: list[str] | None = None,
                 filters: dict[str, set[str]] | None = None, sort: str | None = None) -> dict:
     """The rows and cells of a dataset table, ready for the template (validates every name)."""
-    if dataset_name not in DATASETS:
-        raise ValueError(f"unknown dataset {dataset_name!r}; expected one of: {', '.join(sorted(DATASETS))}")
-    dataset = DATASETS[dataset_name]
+    dataset = dataset_named(dataset_name)
     names = columns or list(dataset.default)
     for name in names:
         if name not in dataset.columns:
@@ -241,9 +246,7 @@ def render_table(marker: Marker, ctx: Context) -> str:
     """Expand `atlas:table`."""
     args = require(marker, {"dataset", "columns", "filter", "sort", "caption"}, {"dataset"})
     dataset = args["dataset"]
-    if dataset not in DATASETS:
-        raise ValueError(f"unknown dataset {dataset!r}; expected one of: {', '.join(sorted(DATASETS))}")
-    filters = parse_filters(args.get("filter", ""), set(DATASETS[dataset].filter_names))
+    filters = parse_filters(args.get("filter", ""), set(dataset_named(dataset).filter_names))
     model = table_model(dataset, ctx, split_list(args["columns"]) if "columns" in args else None,
                         filters, args.get("sort"))
     if not model["rows"]:
