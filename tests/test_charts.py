@@ -15,6 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import markupsafe
+import plotly.graph_objects
 import plotly.offline
 import pytest
 
@@ -78,6 +79,28 @@ def test_vendored_plotly_matches_python_package():
     version = re.fullmatch(r"plotly-basic-(\d+\.\d+\.\d+)\.min\.js", bundle.name).group(1)
     assert plotly.offline.get_plotlyjs_version() == version
     assert f"v{version}" in bundle.read_text(encoding="utf-8")[:300]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("chart_id", CHART_IDS)
+def test_figure_is_exactly_what_plotly_py_validates(catalog, chart_id, lang):
+    """The builders write plain JSON (no graph_objects at build time, for speed), so plotly.py's
+    schema checks them here: every property must exist and keep its value through validation,
+    and every trace type must be one the shipped basic bundle draws."""
+    figure = _figure(catalog, chart_id, lang)
+    validated = plotly.graph_objects.Figure(data=figure["data"], layout=figure["layout"]).to_plotly_json()
+    dump = lambda value: json.dumps(value, sort_keys=True, ensure_ascii=False)  # noqa: E731
+    assert dump(validated["data"]) == dump(figure["data"])
+    assert dump(validated["layout"]) == dump(figure["layout"])
+    assert {trace["type"] for trace in figure["data"]} <= {"bar", "scatter", "pie"}
+
+
+def test_plotly_validation_would_catch_a_misspelt_property(catalog):
+    """The check above can fail: a property plotly.js does not know is rejected."""
+    figure = _figure(catalog, "moe-params", "en")
+    figure["data"][0]["hovertemplat"] = "%{y}"
+    with pytest.raises(ValueError, match="hovertemplat"):
+        plotly.graph_objects.Figure(data=figure["data"], layout=figure["layout"])
 
 
 def test_every_chart_has_texts_and_a_builder(catalog):

@@ -18,8 +18,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-import plotly.graph_objects as go
-
 from . import i18n
 from .markers import Marker, require
 from .render import Context, render
@@ -155,7 +153,8 @@ def _short_context(tokens: int) -> str:
 def _base_layout(ctx: Context, title: str, height: int, **extra: Any) -> dict:
     """Layout shared by every chart. Colours are left to charts.js, which follows the palette."""
     layout = {
-        "template": "none",
+        # plotly.py's "none" template written out: no theme, and plotly.js draws the same
+        "template": {"data": {"scatter": [{"type": "scatter"}]}},
         "title": {"text": _esc(title), "x": 0, "xanchor": "left", "xref": "paper",
                   "font": {"size": 15}},
         "separators": ".,",
@@ -171,6 +170,16 @@ def _base_layout(ctx: Context, title: str, height: int, **extra: Any) -> dict:
     }
     layout.update(extra)
     return layout
+
+
+def _trace(kind: str, **properties: Any) -> dict:
+    """A plotly trace as plain JSON data.
+
+    The figure is written as the JSON plotly.js reads, without plotly.py's graph_objects: their
+    property validation cost most of the chart build time (bench/REPORT.md), and
+    tests/test_charts.py validates every chart's figure against plotly.py's schema instead.
+    """
+    return {"type": kind, **properties}
 
 
 def _axis(title: str, **extra: Any) -> dict:
@@ -221,7 +230,7 @@ def _family_bars(ctx: Context, title: str, groups: list[tuple[str, Any, list]], 
     names = [_esc(_family_name(ctx, fid)) for fid, _, _ in groups]
     template = ("<b>%{y}</b><br>" + _label(ctx, value_key) + "%{customdata[0]}<br>"
                 + _label(ctx, "chart-models") + "%{customdata[1]}<extra></extra>")
-    trace = go.Bar(
+    trace = _trace("bar",
         orientation="h", y=names, x=[v for _, v, _ in groups],
         marker={"color": [_family_colour(ctx, fid) for fid, _, _ in groups], "line": {"width": 0}},
         text=[_esc(text(v)) for _, v, _ in groups], textposition="outside", cliponaxis=False,
@@ -314,7 +323,7 @@ def build_release_timeline(ctx: Context, title: str) -> Built:
     traces = []
     for family_id in sorted(by_family, key=rank.__getitem__):
         group = by_family[family_id]
-        traces.append(go.Scatter(
+        traces.append(_trace("scatter",
             x=[m.released.isoformat() for m in group], y=[m.params_b for m in group], mode="markers",
             name=_esc(_family_name(ctx, family_id)), hovertemplate=template,
             marker={"size": 10, "color": _family_colour(ctx, family_id),
@@ -377,11 +386,11 @@ def build_moe_params(ctx: Context, title: str) -> Built:
                 + _label(ctx, "chart-activated") + "%{customdata[4]}<br>"
                 + _label(ctx, "chart-shared") + "%{customdata[5]}<extra></extra>")
     traces = [
-        go.Bar(x=names, y=[m.params_b for m in models], name=_esc(ctx.t("chart-total")),
+        _trace("bar", x=names, y=[m.params_b for m in models], name=_esc(ctx.t("chart-total")),
                marker={"color": PALETTE[0], "line": {"width": 0}}, customdata=customdata,
                hovertemplate=template, text=[_esc(i18n.fmt_params(m.params_b, ctx.lang)) for m in models],
                textposition="outside", cliponaxis=False),
-        go.Bar(x=names, y=[m.active_params_b for m in models], name=_esc(ctx.t("chart-active")),
+        _trace("bar", x=names, y=[m.active_params_b for m in models], name=_esc(ctx.t("chart-active")),
                marker={"color": PALETTE[1], "line": {"width": 0}}, customdata=customdata,
                hovertemplate=template, text=[_esc(i18n.fmt_params(m.active_params_b, ctx.lang)) for m in models],
                textposition="outside", cliponaxis=False),
@@ -485,7 +494,7 @@ def _score_bars(ctx: Context, title: str, subjects: list[str], peers: list[str],
             scores = [peer_pick(model_id, bench_id) for bench_id in benches]
         if not any(scores):
             continue
-        traces.append(go.Bar(
+        traces.append(_trace("bar",
             x=bench_names, y=[s.value if s else None for s in scores], name=_esc(model.name),
             marker={"color": PALETTE[index % len(PALETTE)], "line": {"width": 0}},
             text=[_esc(i18n.fmt_score(s.value, ctx.lang)) if s else "" for s in scores],
@@ -503,7 +512,7 @@ def _score_bars(ctx: Context, title: str, subjects: list[str], peers: list[str],
                 | ({"note": score.locator} if score.locator else {})]})
     if not traces:
         raise ChartError("no sourced score matches this chart's models and benchmarks")
-    top = max(s for t in traces for s in t.y if s is not None)
+    top = max(s for t in traces for s in t["y"] if s is not None)
     layout = _base_layout(
         ctx, title, 500, barmode="group", bargap=0.18, bargroupgap=0.04,
         uniformtext={"mode": "hide", "minsize": 8},
@@ -556,7 +565,7 @@ def build_license_by_generation(ctx: Context, title: str) -> Built:
     traces = []
     for lic in licences:
         counts = [len(groups.get((f, lic), [])) for f in families]
-        traces.append(go.Bar(
+        traces.append(_trace("bar",
             orientation="h", y=family_names, x=[c or None for c in counts],
             name=_esc(ctx.pick(ctx.catalog.licenses[lic].name)),
             marker={"color": PALETTE[licence_order[lic] % len(PALETTE)], "line": {"width": 0}},
@@ -617,14 +626,13 @@ def chart_figure(chart_id: str, ctx: Context) -> tuple[dict, Built]:
     """The figure JSON (data, layout, config) of a chart, and what it was built from."""
     chart = _chart(ctx, chart_id)
     built = BUILDERS[chart_id](ctx, ctx.pick(chart.title))
-    figure = go.Figure(data=built.traces, layout=built.layout).to_plotly_json()
     config = {"displaylogo": False, "responsive": True,
               "modeBarButtonsToRemove": ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d",
                                          "zoomOut2d", "autoScale2d", "resetScale2d"],
               "toImageButtonOptions": {"filename": f"{chart_id}-{ctx.lang}", "format": "png"}}
     if ctx.lang == "zh":
         config["locale"] = "zh-CN"
-    return {"data": figure["data"], "layout": figure["layout"], "config": config}, built
+    return {"data": built.traces, "layout": built.layout, "config": config}, built
 
 
 def chart_model(chart_id: str, ctx: Context) -> dict:
