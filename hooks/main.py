@@ -67,6 +67,7 @@ def on_pre_build(config, **kwargs) -> None:
             raise PluginError(error.report()) from None
         _state.update(catalog=catalog, signature=signature)
     catalog = _catalog()
+    modelpages.forget_marker_pages()  # a page may have gained or lost a chart since the last build
     changed = modelpages.sync_stub_pages(Path(config.docs_dir), catalog)
     if changed:
         log.info("updated %d generated model page stubs", changed)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import shlex
 
-from atlas.markers import MarkerError, expand, find_markers, require
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from atlas.markers import MarkerError, expand, find_markers, parse_args, require
 
 BLOCK = {"table": lambda m: f"<div>{m.args.get('dataset')}</div>"}
 INLINE = {"fact": lambda m: f"[{m.args['model']}]"}
@@ -74,3 +78,22 @@ def test_require_rejects_unknown_and_missing_arguments():
         require(marker, {"dataset", "columns"})
     with pytest.raises(ValueError, match="missing argument"):
         require(marker, {"dataset", "colums", "id"}, {"id"})
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(" \t\r\n\u3000\x0b\x0cab=\"'\\#é")), max_size=20))
+def test_arguments_split_exactly_as_shlex_would(text):
+    """The fast path for unquoted arguments splits words exactly as shlex does (odd whitespace too)."""
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        with pytest.raises(MarkerError, match="cannot read marker arguments"):
+            parse_args(text, "p.md", 1)
+        return
+    pairs = [word.partition("=") for word in words]
+    keys = [key for key, _, _ in pairs]
+    if all(sep and key for key, sep, _ in pairs) and len(set(keys)) == len(keys):
+        assert parse_args(text, "p.md", 1) == {key: value for key, _, value in pairs}
+    else:
+        with pytest.raises(MarkerError):
+            parse_args(text, "p.md", 1)

@@ -260,3 +260,16 @@ def test_a_model_id_never_overwrites_a_hand_written_page(tmp_path, catalog):
 def test_stub_titles_escape_markdown():
     """A name with Markdown characters becomes a literal title."""
     assert modelpages.md_text("A*B_[x]") == r"A\*B\_\[x\]"
+
+
+def test_marker_pages_are_rescanned_after_forget(tmp_path):
+    """Each build starts by forgetting the scan, so a chart moved to another page is found there."""
+    (tmp_path / "a.md").write_text("<!-- atlas:chart id=moe-params -->\n", encoding="utf-8")
+    (tmp_path / "a.en.md").write_text("<!-- atlas:chart id=moe-params -->\n", encoding="utf-8")
+    modelpages.forget_marker_pages()
+    assert modelpages.marker_pages("chart", tmp_path) == {"moe-params": "a.md"}
+    (tmp_path / "a.md").write_text("no chart here\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("<!-- atlas:chart id=moe-params -->\n", encoding="utf-8")
+    modelpages.forget_marker_pages()
+    assert modelpages.marker_pages("chart", tmp_path) == {"moe-params": "b.md"}
+    modelpages.forget_marker_pages()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+from functools import lru_cache
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -82,6 +83,7 @@ def page_url(src_uri: str) -> str:
     return stem
 
 
+@lru_cache(maxsize=1 << 16)  # pages link to the same few targets thousands of times per build
 def href(from_src: str, to_src: str, anchor: str = "") -> str:
     """A relative link from one page to another; the same in both languages (mirrored trees)."""
     source_dir = page_url(from_src) or "."

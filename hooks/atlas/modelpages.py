@@ -112,17 +112,21 @@ def chart_models(chart_id: str, catalog: Catalog) -> set[str]:
 _chart_models_cache: dict[int, tuple[Catalog, dict[str, set[str]]]] = {}
 
 
-def _pages_key(content_dir: Path) -> tuple:
-    """A cache key that changes whenever a content page changes."""
-    return (str(content_dir), *sorted((p.name, p.stat().st_mtime_ns) for p in content_dir.glob("*.md")))
+_marker_pages_cache: dict[str, dict[tuple[str, str], str]] = {}
 
 
-_marker_pages_cache: dict[tuple, dict[tuple[str, str], str]] = {}
+def forget_marker_pages() -> None:
+    """Drop the scanned markers: called before each build, as pages may have changed since."""
+    _marker_pages_cache.clear()
 
 
 def marker_pages(kind: str, content_dir: Path = CONTENT_DIR) -> dict[str, str]:
-    """id -> the (Chinese) page that holds `<!-- atlas:KIND id=... -->`, e.g. where a chart is shown."""
-    key = _pages_key(content_dir)
+    """id -> the (Chinese) page that holds `<!-- atlas:KIND id=... -->`, e.g. where a chart is shown.
+
+    The pages are scanned once until `forget_marker_pages()` (checking them for changes on every
+    call cost a directory listing per model page).
+    """
+    key = str(content_dir)
     if key not in _marker_pages_cache:
         found: dict[tuple[str, str], str] = {}
         for path in sorted(content_dir.glob("*.md")):
@@ -135,7 +139,6 @@ def marker_pages(kind: str, content_dir: Path = CONTENT_DIR) -> dict[str, str]:
             for marker in markers:
                 if "id" in marker.args:
                     found.setdefault((marker.kind, marker.args["id"]), path.name)
-        _marker_pages_cache.clear()
         _marker_pages_cache[key] = found
     return {item: page for (marker_kind, item), page in _marker_pages_cache[key].items() if marker_kind == kind}
 
