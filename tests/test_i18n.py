@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from atlas import i18n
 
@@ -35,3 +39,15 @@ def test_relative_links_are_the_same_in_both_languages():
     assert i18n.href("index.md", "models/qwq-32b.md") == "models/qwq-32b/"
     assert i18n.href("models/qwq-32b.en.md", "models/index.md") == "../"
     assert i18n.href("glossary.md", "glossary.md", "x") == "./#x"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "models", "qwen3", "."]), max_size=4),
+       st.lists(st.sampled_from(["a", "b", "models", "qwen3", "."]), max_size=4),
+       st.booleans(), st.booleans())
+def test_relative_path_agrees_with_posixpath(target, start, target_slash, start_slash):
+    """The getcwd-free relative path is posixpath.relpath for site URL paths."""
+    target_path = "/".join(target) + ("/" if target_slash and target else "")
+    start_path = "/".join(start) + ("/" if start_slash and start else "")
+    expected = posixpath.relpath(target_path or ".", start_path or ".")
+    assert i18n._relative(target_path, start_path) == expected

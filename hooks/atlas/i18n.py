@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 from functools import lru_cache
 
 LANGS = ("zh", "en")
@@ -86,8 +85,18 @@ def page_url(src_uri: str) -> str:
 @lru_cache(maxsize=1 << 16)  # pages link to the same few targets thousands of times per build
 def href(from_src: str, to_src: str, anchor: str = "") -> str:
     """A relative link from one page to another; the same in both languages (mirrored trees)."""
-    source_dir = page_url(from_src) or "."
-    target = page_url(to_src) or "."
-    rel = posixpath.relpath(target, source_dir)
+    rel = _relative(page_url(to_src), page_url(from_src))
     rel = "./" if rel == "." else rel.rstrip("/") + "/"
     return rel + (f"#{anchor}" if anchor else "")
+
+
+def _relative(target: str, start: str) -> str:
+    """posixpath.relpath for two site-relative URL paths, without its calls to os.getcwd()."""
+    target_parts = [part for part in target.split("/") if part not in ("", ".")]
+    start_parts = [part for part in start.split("/") if part not in ("", ".")]
+    common = 0
+    for a, b in zip(target_parts, start_parts):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start_parts) - common) + target_parts[common:]) or "."
