@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from atlas import annotate
 from atlas.annotate import Annotation, annotate_html, build_pattern
 
 TERMS = [
@@ -68,3 +74,24 @@ def test_longest_spelling_wins():
     """Longer terms are tried first so a short alias cannot split a long term."""
     pattern = build_pattern([Annotation("专家模型", "a", "#", ""), Annotation("混合专家模型", "b", "#", "")])
     assert pattern.search("混合专家模型").group(0) == "混合专家模型"
+
+
+_BACKTRACKING_TOKEN = re.compile(
+    annotate.TOKEN.pattern.replace("""(?:[^>"']++|"[^"]*+"|'[^']*+')*+""", """(?:[^>"']|"[^"]*"|'[^']*')*"""),
+    annotate.TOKEN.flags)
+
+
+def test_backtracking_tokenizer_differs_in_pattern_only():
+    """The reference below really is the plain-quantifier version of the tokenizer."""
+    assert _BACKTRACKING_TOKEN.pattern != annotate.TOKEN.pattern
+    assert "++" not in _BACKTRACKING_TOKEN.pattern
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["<", ">", '"', "'", "a", "p", "/", "!", "-", "=", " ", "\n", "?", "<!--", "-->",
+                                 "script", "</script>", "textarea", "<a href=", "</a>"]), max_size=16))
+def test_possessive_tokenizer_matches_the_backtracking_one(parts):
+    """Possessive attribute matching finds exactly the tokens plain backtracking would."""
+    text = "".join(parts)
+    assert [(m.span(), m.groupdict()) for m in annotate.TOKEN.finditer(text)] == \
+        [(m.span(), m.groupdict()) for m in _BACKTRACKING_TOKEN.finditer(text)]
