@@ -161,11 +161,15 @@ def download_files(catalog: Catalog) -> dict[str, bytes]:
     return files
 
 
-def write_downloads(site_dir: Path, catalog: Catalog, schema_dir: Path = SCHEMA_SOURCE) -> list[str]:
-    """Write /data/*.json, /data/*.csv and /data/schemas/*.schema.json; return the paths written."""
+def write_downloads(site_dir: Path, catalog: Catalog, schema_dir: Path = SCHEMA_SOURCE,
+                    files: dict[str, bytes] | None = None) -> list[str]:
+    """Write /data/*.json, /data/*.csv and /data/schemas/*.schema.json; return the paths written.
+
+    `files` is download_files(catalog) when it was already made (in the prerender worker).
+    """
     site_dir = Path(site_dir)
     written = []
-    for relative, content in download_files(catalog).items():
+    for relative, content in (files if files is not None else download_files(catalog)).items():
         target = site_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)

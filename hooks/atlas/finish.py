@@ -26,8 +26,8 @@ def restore_404(site_dir: Path) -> None:
     _saved_404.clear()
 
 
-def finish_site(site_dir: Path, catalog: Catalog) -> None:
-    """Everything that needs the whole site written first."""
+def finish_site(site_dir: Path, catalog: Catalog, downloads: dict[str, bytes] | None = None) -> None:
+    """Everything that needs the whole site written first (`downloads`: made ahead, if they were)."""
     restore_404(site_dir)
     search_index.split_by_language(site_dir)
-    exports.write_downloads(site_dir, catalog)
+    exports.write_downloads(site_dir, catalog, files=downloads)

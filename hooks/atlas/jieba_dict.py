@@ -107,6 +107,21 @@ def read_glossary_terms(path: Path) -> list[str]:
 
 
 _cache: dict[tuple[str, ...], str] = {}
+_terms_read: dict[tuple, tuple[str, ...]] = {}
+
+
+def _terms_of(glossary_path: Path) -> tuple[str, ...]:
+    """read_glossary_terms, parsed again only when the file's bytes changed (on_config runs once
+    per language, and parsing the YAML is what costs)."""
+    try:
+        content = Path(glossary_path).read_bytes()
+    except OSError:
+        return ()
+    key = (str(glossary_path), hashlib.blake2b(content, digest_size=16).digest())
+    if key not in _terms_read:
+        _terms_read.clear()
+        _terms_read[key] = tuple(read_glossary_terms(glossary_path))
+    return _terms_read[key]
 
 
 def write_user_dictionary(glossary_path: Path, cache_dir: Path | None = None) -> Path:
@@ -115,7 +130,7 @@ def write_user_dictionary(glossary_path: Path, cache_dir: Path | None = None) ->
     Idempotent and cheap on the second call (static-i18n runs on_config once per language):
     the word list is computed once per set of terms, and an existing file is not rewritten.
     """
-    terms = tuple(read_glossary_terms(glossary_path))
+    terms = _terms_of(glossary_path)
     folder = Path(cache_dir) if cache_dir is not None else Path(tempfile.gettempdir()) / "qwen-atlas"
     if terms not in _cache:
         _cache[terms] = _memoized_words(terms, folder)
