@@ -70,7 +70,8 @@ def _markdown_reader(config):
 
 
 def on_startup(command, **kwargs) -> None:
-    """Expand markers in a background process for `mkdocs build` (not under serve's threads)."""
+    """Use the background worker for `mkdocs build` only: serve runs live-reload threads, and
+    forking a process with other threads running is not safe."""
     _state["prerender"] = (command == "build" and os.environ.get("ATLAS_PRERENDER", "1") != "0"
                            and prerender.available())
 
