@@ -37,8 +37,8 @@ schemas: $(STAMP)  ## regenerate data/schemas/*.json and the field docs from the
 test: $(STAMP)  ## the whole test suite (browser tests skip locally without Chromium; fail in CI)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)  ## build-time and page-weight benchmark; writes bench/REPORT.md
-	$(BIN)/python bench/run.py
+bench: $(STAMP)  ## build-time and page-weight benchmark; writes bench/REPORT.md and README's summary
+	$(BIN)/python bench/run.py --readme
 
 clean:
 	rm -rf site .pytest_cache

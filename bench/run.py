@@ -8,9 +8,11 @@ when run with --readme.
    Markdown after the hooks expanded its markers (bench/capture_hook.py). A second copy gets those
    expanded pages as its sources (generated model pages included), the same mkdocs.yml without
    `hooks:` and the same jieba user dictionary, so it builds the same pages with no hook work. Both
-   are built RUNS times, alternately, each in a fresh interpreter (bench/build_once.py); the medians
-   are compared.
-2. Hook time per phase, from hooks/atlas/timing.py.
+   are built RUNS times, alternately, each in a fresh interpreter (bench/build_once.py) and started
+   the way `mkdocs build` starts (so the hooks use their background worker, atlas/prerender.py); the
+   medians are compared.
+2. Hook time per phase, from hooks/atlas/timing.py: what the build process spends in the hooks, and
+   the work itself wherever it ran (the worker sends its totals back).
 3. Scaling: the same project with synthetic data ×10 and ×100 (bench/scale.py), built once each.
 4. Page weight of every page of the real site (bench/weight.py).
 
@@ -200,7 +202,7 @@ def site_base_path(project: Path) -> str:
 def main() -> None:
     """Run every part of the benchmark and write the report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "5")))
     parser.add_argument("--factors", default=os.environ.get("BENCH_FACTORS", "10,100"))
     parser.add_argument("--readme", action="store_true", help="also update README.md's bench summary")
     parser.add_argument("--report-only", action="store_true",
