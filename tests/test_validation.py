@@ -199,3 +199,21 @@ def test_folded_chinese_lines_join_without_spaces():
     """YAML folding (`>-`) joins lines with a space; Chinese text must not keep it."""
     from atlas.schema import Text
     assert Text(zh="专家大小为 2,560）； 28 层，采用 Qwen3 的 设计 。", en="x").zh == "专家大小为 2,560）；28 层，采用 Qwen3 的设计。"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_loading_leaves_the_garbage_collector_as_it_was(fixture_data, enabled):
+    """Loading pauses the collector (make bench) and restores it, after an error too."""
+    import gc
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        load_catalog(fixture_data)
+        assert gc.isenabled() is enabled
+        (fixture_data / "models.yaml").write_text("models: [\n", encoding="utf-8")
+        with pytest.raises(DataError):
+            load_catalog(fixture_data)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .errors import DataError, Problem
 from .loader import Located, format_path, load_all
@@ -366,12 +368,30 @@ def _check_sources_used(catalog: Catalog, check: _Checker) -> None:
                       f"source {source_id!r} is not used by any entry; cite it or remove it")
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector, then restore it as it was.
+
+    Loading makes many objects and frees almost none, so every collection while it runs is wasted
+    work, repeated over a heap that keeps growing: with the data ×100, loading took 3x as long with
+    the collector on (make bench). The loader makes no reference cycles worth collecting early.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_catalog(data_dir: Path, display_prefix: str = "data") -> Catalog:
     """Load, validate and cross-check all data; raise DataError listing every problem."""
-    documents, located, problems = load_all(Path(data_dir), display_prefix)
-    if problems:
-        raise DataError(problems)
-    catalog, problems = build_catalog(documents, located)
+    with _collector_paused():
+        documents, located, problems = load_all(Path(data_dir), display_prefix)
+        if problems:
+            raise DataError(problems)
+        catalog, problems = build_catalog(documents, located)
     if problems or catalog is None:
         raise DataError(problems)
     return catalog
