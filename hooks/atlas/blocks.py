@@ -124,7 +124,7 @@ def render_glossary(marker: Marker, ctx: Context) -> str:
                        "aliases": getattr(t.aliases, ctx.lang), "definition": ctx.pick(t.definition),
                        "see_also": [{"name": ctx.pick(ctx.catalog.terms[o].term), "href": f"#term-{o}"}
                                     for o in t.see_also],
-                       "source": ctx.source(t.source) if t.source else None} for t in items]})
+                       "sources": [ctx.source(s) for s in t.sources]} for t in items]})
     return render("glossary.html", sections=sections, aliases_label=ctx.t("aliases"),
                   see_also_label=ctx.t("see-also"))
 

@@ -318,7 +318,8 @@ def build_catalog(documents: dict[str, Any], located: dict[str, Located]) -> tup
             seen_scores[key] = position
 
     for position, term in enumerate(glossary_file.terms):
-        check.ref("glossary", ("terms", position, "source"), term.source, sources, "source")
+        for index, source in enumerate(term.sources):
+            check.ref("glossary", ("terms", position, "sources", index), source, sources, "source")
         for index, other in enumerate(term.see_also):
             if other not in terms:
                 check.add("glossary", ("terms", position, "see_also", index), f"unknown term {other!r}")
@@ -351,7 +352,8 @@ def used_sources(catalog: Catalog) -> set[str]:
         used.add(release.source)
         used.update(release.extra_sources)
     used.update(score.source for score in catalog.scores)
-    used.update(term.source for term in catalog.terms.values() if term.source)
+    for term in catalog.terms.values():
+        used.update(term.sources)
     for correction in catalog.corrections.values():
         used.update(correction.sources)
     for chart in catalog.charts.values():

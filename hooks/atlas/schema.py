@@ -279,7 +279,9 @@ class Term(Strict):
     definition: Text
     category: Literal["architecture", "training", "moe", "benchmark", "license", "deployment", "general"]
     see_also: list[Id] = Field(default_factory=list)
-    source: Id | None = None
+    sources: list[Id] = Field(default_factory=list, description=(
+        "The sources of the definition's facts (figures, dates, what Qwen models use): the concept's "
+        "original paper or page first, then Qwen's own sources."))
 
 
 class GlossaryFile(Strict):
