@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -97,6 +98,16 @@ def test_every_glossary_term_and_source_listed(built_site: Path, catalog):
         sources = (built_site / f"{prefix}sources/index.html").read_text("utf-8")
         assert all(f'id="term-{term}"' in glossary for term in catalog.terms)
         assert all(f'id="source-{source}"' in sources for source in catalog.sources)
+
+
+def test_every_glossary_definition_links_its_sources(built_site: Path, catalog):
+    """Each term's definition on the glossary page is followed by a link to each of its sources."""
+    for prefix in ("", "en/"):
+        glossary = (built_site / f"{prefix}glossary/index.html").read_text("utf-8")
+        for term in catalog.terms.values():
+            block = glossary.split(f'id="term-{term.id}"', 1)[1].split("</dd>", 1)[0]
+            for source_id in term.sources:
+                assert f'href="{html.escape(catalog.sources[source_id].url)}"' in block, (prefix, term.id, source_id)
 
 
 def copy_project(target: Path) -> None:

@@ -217,3 +217,15 @@ def test_loading_leaves_the_garbage_collector_as_it_was(fixture_data, enabled):
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_glossary_term_must_cite_a_known_source(fixture_data):
+    """A term without sources, or citing an unknown one, is named with its line and field."""
+    edit(fixture_data, "glossary", "    sources: [qwen3-report]\n", "")
+    assert problems(fixture_data) == ["data/glossary.yaml:3: terms[0].sources: required field is missing"]
+    edit(fixture_data, "glossary", "    category: moe\n", "    category: moe\n    sources: []\n")
+    [found] = problems(fixture_data)
+    assert found.startswith("data/glossary.yaml:8: terms[0].sources: ") and "at least 1" in found
+    edit(fixture_data, "glossary", "    sources: []\n", "    sources: [qwen3-report, nowhere]\n")
+    assert problems(fixture_data) == [
+        "data/glossary.yaml:8: terms[0].sources[1]: unknown source 'nowhere'; add it to data/sources.yaml"]

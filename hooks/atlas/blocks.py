@@ -124,9 +124,11 @@ def render_glossary(marker: Marker, ctx: Context) -> str:
                        "aliases": getattr(t.aliases, ctx.lang), "definition": ctx.pick(t.definition),
                        "see_also": [{"name": ctx.pick(ctx.catalog.terms[o].term), "href": f"#term-{o}"}
                                     for o in t.see_also],
-                       "sources": [ctx.source(s) for s in t.sources]} for t in items]})
+                       "sources": [{**ctx.source(s), "name": ctx.pick(ctx.catalog.sources[s].title)}
+                                   for s in t.sources]} for t in items]})
     return render("glossary.html", sections=sections, aliases_label=ctx.t("aliases"),
-                  see_also_label=ctx.t("see-also"))
+                  see_also_label=ctx.t("see-also"), sources_label=ctx.t("term-sources"),
+                  separator="；" if ctx.lang == "zh" else "; ")
 
 
 def render_sources(marker: Marker, ctx: Context) -> str:

@@ -279,7 +279,7 @@ class Term(Strict):
     definition: Text
     category: Literal["architecture", "training", "moe", "benchmark", "license", "deployment", "general"]
     see_also: list[Id] = Field(default_factory=list)
-    sources: list[Id] = Field(default_factory=list, description=(
+    sources: list[Id] = Field(min_length=1, description=(
         "The sources of the definition's facts (figures, dates, what Qwen models use): the concept's "
         "original paper or page first, then Qwen's own sources."))
 
