@@ -230,8 +230,8 @@ def _family_bars(ctx: Context, title: str, groups: list[tuple[str, Any, list]], 
     names = [_esc(_family_name(ctx, fid)) for fid, _, _ in groups]
     template = ("<b>%{y}</b><br>" + _label(ctx, value_key) + "%{customdata[0]}<br>"
                 + _label(ctx, "chart-models") + "%{customdata[1]}<extra></extra>")
-    trace = _trace("bar",
-        orientation="h", y=names, x=[v for _, v, _ in groups],
+    trace = _trace(
+        "bar", orientation="h", y=names, x=[v for _, v, _ in groups],
         marker={"color": [_family_colour(ctx, fid) for fid, _, _ in groups], "line": {"width": 0}},
         text=[_esc(text(v)) for _, v, _ in groups], textposition="outside", cliponaxis=False,
         customdata=[[_esc(hover_value(v)), _join([m.name for m in ms], ctx)] for _, v, ms in groups],
@@ -323,8 +323,8 @@ def build_release_timeline(ctx: Context, title: str) -> Built:
     traces = []
     for family_id in sorted(by_family, key=rank.__getitem__):
         group = by_family[family_id]
-        traces.append(_trace("scatter",
-            x=[m.released.isoformat() for m in group], y=[m.params_b for m in group], mode="markers",
+        traces.append(_trace(
+            "scatter", x=[m.released.isoformat() for m in group], y=[m.params_b for m in group], mode="markers",
             name=_esc(_family_name(ctx, family_id)), hovertemplate=template,
             marker={"size": 10, "color": _family_colour(ctx, family_id),
                     "symbol": _family_symbol(ctx, family_id), "line": {"width": 1, "color": "rgba(0,0,0,0.35)"}},
@@ -386,11 +386,13 @@ def build_moe_params(ctx: Context, title: str) -> Built:
                 + _label(ctx, "chart-activated") + "%{customdata[4]}<br>"
                 + _label(ctx, "chart-shared") + "%{customdata[5]}<extra></extra>")
     traces = [
-        _trace("bar", x=names, y=[m.params_b for m in models], name=_esc(ctx.t("chart-total")),
+        _trace("bar",
+               x=names, y=[m.params_b for m in models], name=_esc(ctx.t("chart-total")),
                marker={"color": PALETTE[0], "line": {"width": 0}}, customdata=customdata,
                hovertemplate=template, text=[_esc(i18n.fmt_params(m.params_b, ctx.lang)) for m in models],
                textposition="outside", cliponaxis=False),
-        _trace("bar", x=names, y=[m.active_params_b for m in models], name=_esc(ctx.t("chart-active")),
+        _trace("bar",
+               x=names, y=[m.active_params_b for m in models], name=_esc(ctx.t("chart-active")),
                marker={"color": PALETTE[1], "line": {"width": 0}}, customdata=customdata,
                hovertemplate=template, text=[_esc(i18n.fmt_params(m.active_params_b, ctx.lang)) for m in models],
                textposition="outside", cliponaxis=False),
@@ -494,8 +496,8 @@ def _score_bars(ctx: Context, title: str, subjects: list[str], peers: list[str],
             scores = [peer_pick(model_id, bench_id) for bench_id in benches]
         if not any(scores):
             continue
-        traces.append(_trace("bar",
-            x=bench_names, y=[s.value if s else None for s in scores], name=_esc(model.name),
+        traces.append(_trace(
+            "bar", x=bench_names, y=[s.value if s else None for s in scores], name=_esc(model.name),
             marker={"color": PALETTE[index % len(PALETTE)], "line": {"width": 0}},
             text=[_esc(i18n.fmt_score(s.value, ctx.lang)) if s else "" for s in scores],
             textposition="outside", cliponaxis=False, hovertemplate=template,
@@ -565,8 +567,8 @@ def build_license_by_generation(ctx: Context, title: str) -> Built:
     traces = []
     for lic in licences:
         counts = [len(groups.get((f, lic), [])) for f in families]
-        traces.append(_trace("bar",
-            orientation="h", y=family_names, x=[c or None for c in counts],
+        traces.append(_trace(
+            "bar", orientation="h", y=family_names, x=[c or None for c in counts],
             name=_esc(ctx.pick(ctx.catalog.licenses[lic].name)),
             marker={"color": PALETTE[licence_order[lic] % len(PALETTE)], "line": {"width": 0}},
             customdata=[_join([m.name for m in groups.get((f, lic), [])], ctx) for f in families],
