@@ -203,7 +203,7 @@ def site_base_path(project: Path) -> str:
 def main() -> None:
     """Run every part of the benchmark and write the report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "5")))
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "7")))
     parser.add_argument("--factors", default=os.environ.get("BENCH_FACTORS", "10,100"))
     parser.add_argument("--readme", action="store_true", help="also update README.md's bench summary")
     parser.add_argument("--report-only", action="store_true",
@@ -331,6 +331,14 @@ def write_report(results: dict) -> str:
         f"phases of the build process sum to {fmt_s(hooks_sum)} per build ({hooks_sum / t_hooks:.1%} of it); "
         f"the hooks' whole work, most of it done by a background worker alongside MkDocs, is "
         f"{fmt_s(hook_work(phases))} of CPU time (section 2).")
+    pairs = sorted(h["seconds"] / p["seconds"] - 1 for h, p in zip(with_hooks, without))
+    out("")
+    spread = {name: max(r["seconds"] for r in runs_) / min(r["seconds"] for r in runs_) - 1
+              for name, runs_ in (("hooked", with_hooks), ("plain", without))}
+    out(f"Runs of the same variant differ by up to {spread['hooked']:.0%} (with hooks) and "
+        f"{spread['plain']:.0%} (pre-rendered) on this machine. Each hooked build against the pre-rendered "
+        "build that followed it adds " + ", ".join(f"{pair:+.1%}" for pair in pairs)
+        + f" (median {statistics.median(pairs):+.1%}).")
     out("")
     out(f"The pre-rendered copy is the capture build's output: every page's Markdown after "
         f"`on_page_markdown` (front matter, `atlas_charts` and the generated model pages included), "
