@@ -84,16 +84,7 @@ class Prerenderer:
 
     def take(self, src_uri: str, markdown: str) -> Expanded | None:
         """The page's expansion if the worker made it from this very Markdown, else None."""
-        if src_uri not in self._pending:
-            return None  # not one of the jobs, or already taken: nothing will come
-        self._pending.discard(src_uri)
-        while src_uri not in self._pages and not self._finished:
-            self._receive()
-        found = self._pages.pop(src_uri, None)
-        if found is None or found[1] is None or found[0] != digest(markdown):
-            return None
-        self.used["markers"] += 1
-        return found[1]
+        return self._collect(self._pending, self._pages, src_uri, markdown, "markers")
 
     def annotate_later(self, src_uri: str, lang: str, html: str) -> None:
         """Ask the worker to annotate the page's HTML; collect it with `annotated` after `close_requests`."""
@@ -109,15 +100,20 @@ class Prerenderer:
 
     def annotated(self, src_uri: str, html: str) -> str | None:
         """The annotated HTML if the worker made it from this very HTML, else None."""
-        if src_uri not in self._asked:
-            return None
-        self._asked.discard(src_uri)
-        while src_uri not in self._html and not self._finished:
+        return self._collect(self._asked, self._html, src_uri, html, "annotations")
+
+    def _collect(self, expected: set[str], results: dict[str, tuple[bytes, Any]], key: str, text: str,
+                 counter: str) -> Any:
+        """The worker's result for `key` if one is coming and was made from this very text, else None."""
+        if key not in expected:
+            return None  # not one of the jobs or requests, or already collected: nothing will come
+        expected.discard(key)
+        while key not in results and not self._finished:
             self._receive()
-        found = self._html.pop(src_uri, None)
-        if found is None or found[1] is None or found[0] != digest(html):
+        found = results.pop(key, None)
+        if found is None or found[1] is None or found[0] != digest(text):
             return None
-        self.used["annotations"] += 1
+        self.used[counter] += 1
         return found[1]
 
     def close(self) -> None:
