@@ -92,36 +92,32 @@ def glossary_terms(glossary: dict[str, Any]) -> list[str]:
     return terms
 
 
-def read_glossary_terms(path: Path) -> list[str]:
-    """The Chinese terms of the glossary file, or [] if it is missing or unreadable.
+def read_glossary_terms(path: Path) -> tuple[str, ...]:
+    """The Chinese terms of the glossary file, or () if it is missing or unreadable.
 
     The glossary is validated properly in on_pre_build, which reports any problem with its
     line; this early read (before the search plugin configures itself) must not fail first.
+    The YAML is parsed again only when the file's bytes changed: on_config runs once per
+    language, and parsing is what costs.
     """
     try:
-        data = yaml.load(Path(path).read_text(encoding="utf-8"),  # libyaml if present: 8x faster
-                         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError):
-        return []
-    return glossary_terms(data) if isinstance(data, dict) else []
+        content = Path(path).read_bytes()
+    except OSError:
+        return ()
+    key = (str(path), hashlib.blake2b(content, digest_size=16).digest())
+    if key not in _terms_read:
+        try:
+            data = yaml.load(content.decode("utf-8"),  # libyaml if present: 8x faster
+                             Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except (UnicodeDecodeError, yaml.YAMLError):
+            data = None
+        _terms_read.clear()
+        _terms_read[key] = tuple(glossary_terms(data)) if isinstance(data, dict) else ()
+    return _terms_read[key]
 
 
 _cache: dict[tuple[str, ...], str] = {}
 _terms_read: dict[tuple, tuple[str, ...]] = {}
-
-
-def _terms_of(glossary_path: Path) -> tuple[str, ...]:
-    """read_glossary_terms, parsed again only when the file's bytes changed (on_config runs once
-    per language, and parsing the YAML is what costs)."""
-    try:
-        content = Path(glossary_path).read_bytes()
-    except OSError:
-        return ()
-    key = (str(glossary_path), hashlib.blake2b(content, digest_size=16).digest())
-    if key not in _terms_read:
-        _terms_read.clear()
-        _terms_read[key] = tuple(read_glossary_terms(glossary_path))
-    return _terms_read[key]
 
 
 def write_user_dictionary(glossary_path: Path, cache_dir: Path | None = None) -> Path:
@@ -130,7 +126,7 @@ def write_user_dictionary(glossary_path: Path, cache_dir: Path | None = None) ->
     Idempotent and cheap on the second call (static-i18n runs on_config once per language):
     the word list is computed once per set of terms, and an existing file is not rewritten.
     """
-    terms = _terms_of(glossary_path)
+    terms = read_glossary_terms(glossary_path)
     folder = Path(cache_dir) if cache_dir is not None else Path(tempfile.gettempdir()) / "qwen-atlas"
     if terms not in _cache:
         _cache[terms] = _memoized_words(terms, folder)
