@@ -28,11 +28,11 @@ build: $(STAMP)  ## build into site/ with --strict
 	$(BIN)/mkdocs build --strict --clean
 
 check: $(STAMP)  ## validate all data, printing every problem as file:line
-	$(BIN)/python -m atlas.check
-	$(BIN)/python -m atlas.schemagen --check
+	$(BIN)/python -m atlas.workspace check
+	$(BIN)/python -m atlas.workspace schemas --check
 
 schemas: $(STAMP)  ## regenerate data/schemas/*.json and the field docs from the pydantic models
-	$(BIN)/python -m atlas.schemagen
+	$(BIN)/python -m atlas.workspace schemas
 
 test: $(STAMP)  ## the whole test suite (browser tests skip locally without Chromium; fail in CI)
 	$(BIN)/python -m pytest

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from . import i18n
 from .markers import Marker, require, split_list
-from .render import Context, render
+from .context import Context
 
 # fact field -> (model attribute, source figure, formatter)
 FACT_FIELDS = {
@@ -35,12 +35,12 @@ def render_fact(marker: Marker, ctx: Context) -> str:
     if field == "released":
         if model.released is None:
             raise ValueError(f"model {model.id!r} has no release date")
-        return render("fact.html", text=i18n.fmt_date(model.released, model.date_precision, ctx.lang),
+        return ctx.render("fact.html", text=i18n.fmt_date(model.released, model.date_precision, ctx.lang),
                       datetime=model.released.isoformat(), source=ctx.source(model.source_of("released")))
     if field == "license":
         if model.license is None:
-            return render("fact.html", text=ctx.t("weights-api"), datetime=None, source=ctx.source(model.source))
-        return render("fact.html", text=ctx.pick(ctx.catalog.licenses[model.license].name), datetime=None,
+            return ctx.render("fact.html", text=ctx.t("weights-api"), datetime=None, source=ctx.source(model.source))
+        return ctx.render("fact.html", text=ctx.pick(ctx.catalog.licenses[model.license].name), datetime=None,
                       source=ctx.source(model.source_of("license")))
     if field not in FACT_FIELDS:
         raise ValueError(f"unknown field {field!r}; expected one of: released, license, {', '.join(FACT_FIELDS)}")
@@ -50,7 +50,7 @@ def render_fact(marker: Marker, ctx: Context) -> str:
         value = getattr(value, part, None) if value is not None else None
     if value is None:
         raise ValueError(f"model {model.id!r} has no value for {field!r}")
-    return render("fact.html", text=formatter(value, ctx.lang), datetime=None, source=ctx.source(model.source_of(figure)))
+    return ctx.render("fact.html", text=formatter(value, ctx.lang), datetime=None, source=ctx.source(model.source_of(figure)))
 
 
 def render_score(marker: Marker, ctx: Context) -> str:
@@ -66,7 +66,7 @@ def render_score(marker: Marker, ctx: Context) -> str:
                          + (f" in mode {args['mode']!r}" if "mode" in args else ""))
     if len(matches) > 1:
         raise ValueError(f"{len(matches)} scores match; add mode=... to choose one")
-    return render("fact.html", text=i18n.fmt_score(matches[0].value, ctx.lang), datetime=None,
+    return ctx.render("fact.html", text=i18n.fmt_score(matches[0].value, ctx.lang), datetime=None,
                   source=ctx.source(matches[0].source))
 
 
@@ -76,7 +76,7 @@ def render_src(marker: Marker, ctx: Context) -> str:
     if args["id"] not in ctx.catalog.sources:
         raise ValueError(f"unknown source {args['id']!r}; add it to data/sources.yaml")
     source = ctx.source(args["id"])
-    return render("cite-inline.html", source=source)
+    return ctx.render("cite-inline.html", source=source)
 
 
 def render_correction(marker: Marker, ctx: Context) -> str:
@@ -85,7 +85,7 @@ def render_correction(marker: Marker, ctx: Context) -> str:
     if args["id"] not in ctx.catalog.corrections:
         raise ValueError(f"unknown correction {args['id']!r}; expected an id from data/corrections.yaml")
     item = ctx.catalog.corrections[args["id"]]
-    return render("correction.html", id=item.id, status=item.status,
+    return ctx.render("correction.html", id=item.id, status=item.status,
                   heading=ctx.t(f"correction-{item.status}"), claim_label=ctx.t("correction-claim"),
                   claim=ctx.pick(item.claim), verified_label=ctx.t(f"correction-verified-{item.status}"),
                   verified=ctx.pick(item.verified), sources_label=ctx.t("correction-sources"),
@@ -102,7 +102,7 @@ def render_concepts(marker: Marker, ctx: Context) -> str:
         term = ctx.catalog.terms[term_id]
         terms.append({"name": ctx.pick(term.term), "definition": ctx.pick(term.definition),
                       "href": ctx.term_href(term_id)})
-    return render("concepts.html", heading=ctx.t("key-concepts"), terms=terms)
+    return ctx.render("concepts.html", heading=ctx.t("key-concepts"), terms=terms)
 
 
 def render_glossary(marker: Marker, ctx: Context) -> str:
@@ -126,7 +126,7 @@ def render_glossary(marker: Marker, ctx: Context) -> str:
                                     for o in t.see_also],
                        "sources": [{**ctx.source(s), "name": ctx.pick(ctx.catalog.sources[s].title)}
                                    for s in t.sources]} for t in items]})
-    return render("glossary.html", sections=sections, aliases_label=ctx.t("aliases"),
+    return ctx.render("glossary.html", sections=sections, aliases_label=ctx.t("aliases"),
                   see_also_label=ctx.t("see-also"), sources_label=ctx.t("term-sources"),
                   separator="；" if ctx.lang == "zh" else "; ")
 
@@ -144,4 +144,4 @@ def render_sources(marker: Marker, ctx: Context) -> str:
             {"id": s.id, "title": ctx.pick(s.title), "url": s.url, "kind": ctx.t(f"kind-{s.kind}"),
              "date": i18n.fmt_date(s.date, "day", ctx.lang) if s.date else "",
              "datetime": s.date.isoformat() if s.date else ""} for s in items]})
-    return render("sources.html", publishers=publishers, count=len(ctx.catalog.sources))
+    return ctx.render("sources.html", publishers=publishers, count=len(ctx.catalog.sources))

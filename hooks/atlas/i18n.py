@@ -100,3 +100,20 @@ def _relative(target: str, start: str) -> str:
             break
         common += 1
     return "/".join([".."] * (len(start_parts) - common) + target_parts[common:]) or "."
+
+
+def colon(lang: str) -> str:
+    """The label separator of a language: '：' or ': '."""
+    return "：" if lang == "zh" else ": "
+
+
+def list_separator(lang: str) -> str:
+    """The separator between the items of a list in running text: '、' or ', '."""
+    return "、" if lang == "zh" else ", "
+
+
+def iso_date(value: dt.date | None, precision: str = "day") -> str:
+    """A machine-readable date for <time datetime>: 'YYYY-MM' when only the month is sourced."""
+    if value is None:
+        return ""
+    return value.isoformat()[:7] if precision == "month" else value.isoformat()

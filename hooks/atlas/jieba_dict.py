@@ -14,15 +14,9 @@ such as 混合专家 (混合/专家), are left alone, so both 混合专家 and �
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any, Protocol
-
-import yaml
 
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
 MAX_CHARS = 3  # longer compounds are left to jieba (and to the shorter words added here)
@@ -90,72 +84,3 @@ def glossary_terms(glossary: dict[str, Any]) -> list[str]:
         aliases = (term.get("aliases") or {}).get("zh") or []
         terms.extend(text for text in [headword, *aliases] if isinstance(text, str))
     return terms
-
-
-def read_glossary_terms(path: Path) -> tuple[str, ...]:
-    """The Chinese terms of the glossary file, or () if it is missing or unreadable.
-
-    The glossary is validated properly in on_pre_build, which reports any problem with its
-    line; this early read (before the search plugin configures itself) must not fail first.
-    The YAML is parsed again only when the file's bytes changed: on_config runs once per
-    language, and parsing is what costs.
-    """
-    try:
-        content = Path(path).read_bytes()
-    except OSError:
-        return ()
-    key = (str(path), hashlib.blake2b(content, digest_size=16).digest())
-    if key not in _terms_read:
-        try:
-            data = yaml.load(content.decode("utf-8"),  # libyaml if present: 8x faster
-                             Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except (UnicodeDecodeError, yaml.YAMLError):
-            data = None
-        _terms_read.clear()
-        _terms_read[key] = tuple(glossary_terms(data)) if isinstance(data, dict) else ()
-    return _terms_read[key]
-
-
-_cache: dict[tuple[str, ...], str] = {}
-_terms_read: dict[tuple, tuple[str, ...]] = {}
-
-
-def write_user_dictionary(glossary_path: Path, cache_dir: Path | None = None) -> Path:
-    """Write the user dictionary for the glossary to a content-addressed file and return its path.
-
-    Idempotent and cheap on the second call (static-i18n runs on_config once per language):
-    the word list is computed once per set of terms, and an existing file is not rewritten.
-    """
-    terms = read_glossary_terms(glossary_path)
-    folder = Path(cache_dir) if cache_dir is not None else Path(tempfile.gettempdir()) / "qwen-atlas"
-    if terms not in _cache:
-        _cache[terms] = _memoized_words(terms, folder)
-    text = _cache[terms]
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    target = folder / f"jieba-user-{digest}.txt"
-    if not target.is_file() or target.read_text(encoding="utf-8") != text:
-        folder.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(target)
-    return target
-
-
-def _memoized_words(terms: tuple[str, ...], folder: Path) -> str:
-    """The dictionary text for these terms, remembered on disk across builds.
-
-    Computing it loads a private jieba dictionary (about 0.7 s, a tenth of a whole build: make
-    bench); the result depends only on the terms, MAX_CHARS and jieba's version.
-    """
-    import jieba  # cheap: the dictionary itself loads lazily
-
-    key = "\n".join((getattr(jieba, "__version__", ""), str(MAX_CHARS), *terms))
-    memo = folder / f"jieba-words-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:16]}.txt"
-    if memo.is_file():
-        return memo.read_text(encoding="utf-8")
-    text = dictionary_text(user_words(terms))
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = memo.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(memo)
-    return text

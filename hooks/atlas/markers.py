@@ -148,3 +148,21 @@ def require(marker: Marker, allowed: set[str], required: set[str] = frozenset())
 def split_list(value: str) -> list[str]:
     """'a,b, c' -> ['a', 'b', 'c'] (empty items dropped)."""
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def shown_on(pages: dict[str, str]) -> dict[tuple[str, str], str]:
+    """(kind, id) -> the first page (by name) that holds `<!-- atlas:KIND id=... -->`.
+
+    A page whose markers cannot be read is skipped here: its own build reports the broken
+    marker, naming its line.
+    """
+    found: dict[tuple[str, str], str] = {}
+    for name in sorted(pages):
+        try:
+            markers = find_markers(pages[name], name)
+        except MarkerError:
+            continue
+        for marker in markers:
+            if "id" in marker.args:
+                found.setdefault((marker.kind, marker.args["id"]), name)
+    return found

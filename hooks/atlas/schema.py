@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9.-]*$"
 
@@ -32,10 +32,11 @@ HttpUrl = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_htt
     description="An absolute http:// or https:// URL.")]
 
 
-def _not_future(value: dt.date) -> dt.date:
-    """Reject dates after today: the data records what has happened."""
-    if value > dt.date.today():
-        raise ValueError(f"a date that is not in the future (today is {dt.date.today().isoformat()})")
+def _not_future(value: dt.date, info: ValidationInfo) -> dt.date:
+    """Reject dates after the build's today (passed as validation context): the data records what has happened."""
+    today: dt.date = info.context["today"]
+    if value > today:
+        raise ValueError(f"a date that is not in the future (today is {today.isoformat()})")
     return value
 
 
@@ -224,12 +225,21 @@ class ReleasesFile(Strict):
 # ---------------------------------------------------------------------------
 
 
+# Evaluation modes, from the plainest to the most deliberate. Pages list scores in this order;
+# charts that show one score per model prefer the last mode available (selections.py).
+Mode = Literal["base", "instruct", "non-thinking", "thinking"]
+MODES: tuple[str, ...] = get_args(Mode)
+# Benchmark categories, in the order model pages list them.
+BenchmarkCategory = Literal["knowledge", "reasoning", "math", "code", "alignment", "agent", "multilingual"]
+BENCHMARK_CATEGORIES: tuple[str, ...] = get_args(BenchmarkCategory)
+
+
 class Benchmark(Strict):
     """A benchmark definition."""
 
     id: Id
     name: NonEmpty
-    category: Literal["knowledge", "reasoning", "math", "code", "alignment", "agent", "multilingual"]
+    category: BenchmarkCategory
     description: Text
     unit: Literal["score", "percent", "rating", "problems"] = "score"
     url: HttpUrl | None = None
@@ -238,7 +248,7 @@ class Benchmark(Strict):
 class Setting(Strict):
     """How a score was obtained."""
 
-    mode: Literal["base", "instruct", "thinking", "non-thinking"] = Field(description=(
+    mode: Mode = Field(description=(
         "base = pre-trained model; instruct = chat model; thinking / non-thinking = hybrid modes."))
     shots: int | None = Field(default=None, ge=0, description="Few-shot examples, if stated.")
     tools: bool = Field(default=False, description="True if tools (e.g. a Python interpreter) were used.")

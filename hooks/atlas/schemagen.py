@@ -1,10 +1,9 @@
-"""JSON Schemas and the field reference, generated from the pydantic models in `schema.py`.
+"""JSON Schemas and the field reference, generated from the pydantic record classes in `schema.py`.
 
-`python -m atlas.schemagen` (`make schemas`) writes `data/schemas/<stem>.schema.json` for every data
-file (editors get completion through the `# yaml-language-server: $schema=...` line at the top of
-each file) and `data/schemas/download-<dataset>.schema.json` for every published download.
-`python -m atlas.schemagen --check` (part of `make check`) lists stale, missing or leftover files
-and exits 1. The Data page's field reference is built by `field_reference()` from the same JSON
+`expected_files()` is the text of `data/schemas/<stem>.schema.json` for every data file (editors
+get completion through the `# yaml-language-server: $schema=...` line at the top of each file) and
+of `data/schemas/download-<dataset>.schema.json` for every published download. `make schemas`
+writes them and `make check` reports stale, missing or leftover files with a diff (workspace.py). The Data page's field reference is built by `field_reference()` from the same JSON
 Schemas, so the schemas, the downloads and the documentation cannot drift apart.
 """
 
@@ -13,10 +12,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 import datetime as dt
+import difflib
 import json
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
@@ -25,8 +23,6 @@ from pydantic.fields import FieldInfo
 from .schema import (FILES, Benchmark, Change, Correction, Family, HttpUrl, Id, License, ModelEntry,
                      PastDate, Release, Score, Source, Strict, Term, Text, Variant)
 
-ROOT = Path(__file__).resolve().parents[2]
-SCHEMA_DIR = ROOT / "data" / "schemas"
 # The canonical address of the published site. Schema `$id`s use it so that they do not change
 # with the deploy target (forks set SITE_URL; their schemas stay byte-identical).
 CANONICAL_URL = "https://qwen-atlas.github.io/qwen-atlas/"
@@ -38,7 +34,7 @@ COMMON = ("Text", "TextList")
 
 
 # ---------------------------------------------------------------------------
-# Download item models
+# Download item records
 # ---------------------------------------------------------------------------
 
 
@@ -69,7 +65,7 @@ DOWNLOADS: dict[str, tuple[type[BaseModel], str]] = {
 }
 
 
-def download_model(dataset: str) -> type[Strict]:
+def download_record_type(dataset: str) -> type[Strict]:
     """The pydantic model of one download document: {as_of, license, items}."""
     item, _ = DOWNLOADS[dataset]
     return create_model(
@@ -99,7 +95,7 @@ def data_schema(stem: str) -> dict[str, Any]:
 
 def download_schema(dataset: str) -> dict[str, Any]:
     """The JSON Schema of the download data/<dataset>.json (its `items` are the dataset's records)."""
-    return _finish(download_model(dataset).model_json_schema(), f"download-{dataset}.schema.json",
+    return _finish(download_record_type(dataset).model_json_schema(), f"download-{dataset}.schema.json",
                    f"Qwen Atlas download data/{dataset}.json")
 
 
@@ -115,45 +111,22 @@ def expected_files() -> dict[str, str]:
     return files
 
 
-def stale_files(folder: Path = SCHEMA_DIR) -> list[str]:
-    """Problems with the schema files in `folder`: missing, out of date, or no longer generated."""
+def stale_files(existing: dict[str, str]) -> list[tuple[str, str, str]]:
+    """What differs between the schema files that exist (name -> text) and the generated ones:
+    (file name, problem, unified diff from the existing text to the generated one)."""
     expected = expected_files()
     problems = []
     for name, text in expected.items():
-        path = folder / name
-        if not path.exists():
-            problems.append(f"{_display(path)}: missing")
-        elif path.read_text(encoding="utf-8") != text:
-            problems.append(f"{_display(path)}: stale (schema.py changed since it was generated)")
-    for path in sorted(folder.glob("*.schema.json")):
-        if path.name not in expected:
-            problems.append(f"{_display(path)}: not generated from schema.py any more; delete it")
+        if name not in existing:
+            problems.append((name, "missing", ""))
+        elif existing[name] != text:
+            diff = difflib.unified_diff(existing[name].splitlines(keepends=True), text.splitlines(keepends=True),
+                                        f"{name} (committed)", f"{name} (generated from schema.py)")
+            problems.append((name, "stale (schema.py changed since it was generated)", "".join(diff)))
+    for name in sorted(existing):
+        if name not in expected:
+            problems.append((name, "not generated from schema.py any more; delete it", ""))
     return problems
-
-
-def write_files(folder: Path = SCHEMA_DIR) -> list[str]:
-    """Write the schema files that changed and delete leftovers; return the names touched."""
-    folder.mkdir(parents=True, exist_ok=True)
-    expected = expected_files()
-    touched = []
-    for name, text in expected.items():
-        path = folder / name
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_bytes(text.encode("utf-8"))
-            touched.append(name)
-    for path in sorted(folder.glob("*.schema.json")):
-        if path.name not in expected:
-            path.unlink()
-            touched.append(path.name)
-    return touched
-
-
-def _display(path: Path) -> str:
-    """A path relative to the repository when possible, for messages."""
-    try:
-        return str(path.resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
 
 
 # ---------------------------------------------------------------------------
@@ -195,7 +168,7 @@ class FieldDoc:
 
 
 @dataclass(frozen=True)
-class ModelDoc:
+class RecordDoc:
     """One object type (a file's root, or an entry type) with its fields."""
 
     name: str
@@ -212,10 +185,10 @@ class FileDoc:
     stem: str
     anchor: str
     schema: str
-    models: list[ModelDoc] = field(default_factory=list)
+    records: list[RecordDoc] = field(default_factory=list)
 
 
-def model_anchor(name: str, stem: str | None) -> str:
+def record_anchor(name: str, stem: str | None) -> str:
     """The HTML id of a documented model (the same in both languages)."""
     return f"fields-{name.lower()}" if stem is None else f"fields-{stem}-{name.lower()}"
 
@@ -225,7 +198,7 @@ def field_key(model: str, name: str) -> str:
     return f"schema-field-{model.lower()}-{name.replace('_', '-')}"
 
 
-def model_key(model: str) -> str:
+def record_key(model: str) -> str:
     """The ui.yaml key holding the Chinese description of an object type."""
     return f"schema-model-{model.lower()}"
 
@@ -303,7 +276,7 @@ def _refs(schema: Any) -> list[str]:
     return found
 
 
-def _model_doc(name: str, schema: dict[str, Any], stem: str | None, anchors: dict[str, str]) -> ModelDoc:
+def _record_doc(name: str, schema: dict[str, Any], stem: str | None, anchors: dict[str, str]) -> RecordDoc:
     """Document one object schema."""
     required = set(schema.get("required", ()))
     fields = []
@@ -318,13 +291,13 @@ def _model_doc(name: str, schema: dict[str, Any], stem: str | None, anchors: dic
         default = json.dumps(prop["default"], ensure_ascii=False) if "default" in prop else None
         fields.append(FieldDoc(prop_name, tuple(type_parts(prop, anchors)), prop_name in required, default,
                                description, key))
-    return ModelDoc(name, model_anchor(name, stem), schema.get("description"), model_key(name), tuple(fields))
+    return RecordDoc(name, record_anchor(name, stem), schema.get("description"), record_key(name), tuple(fields))
 
 
 @lru_cache(maxsize=1)  # depends only on the schema; the Data page asks for it once per language
-def field_reference() -> tuple[list[ModelDoc], list[FileDoc]]:
+def field_reference() -> tuple[list[RecordDoc], list[FileDoc]]:
     """The common types and, per data file, every object type with every field."""
-    common: dict[str, ModelDoc] = {}
+    common: dict[str, RecordDoc] = {}
     files = []
     for stem, root in FILES.items():
         schema = data_schema(stem)
@@ -336,73 +309,42 @@ def field_reference() -> tuple[list[ModelDoc], list[FileDoc]]:
             if name not in order and name in defs:
                 order.append(name)
                 queue.extend(_refs(defs[name].get("properties", {})))
-        anchors = {name: model_anchor(name, None if name in COMMON else stem) for name in defs}
+        anchors = {name: record_anchor(name, None if name in COMMON else stem) for name in defs}
         doc = FileDoc(stem, f"fields-{stem}", f"{stem}.schema.json")
         root_name = root.__name__
-        root_doc = _model_doc(root_name, schema, stem, anchors)
+        root_doc = _record_doc(root_name, schema, stem, anchors)
         if root_doc.description == f"data/{stem}.yaml":  # says nothing the section title does not
-            root_doc = ModelDoc(root_doc.name, root_doc.anchor, None, root_doc.description_key, root_doc.fields)
-        doc.models.append(root_doc)
+            root_doc = RecordDoc(root_doc.name, root_doc.anchor, None, root_doc.description_key, root_doc.fields)
+        doc.records.append(root_doc)
         for name in order:
             if name in COMMON:
-                common.setdefault(name, _model_doc(name, defs[name], None, anchors))
+                common.setdefault(name, _record_doc(name, defs[name], None, anchors))
             else:
-                doc.models.append(_model_doc(name, defs[name], stem, anchors))
+                doc.records.append(_record_doc(name, defs[name], stem, anchors))
         files.append(doc)
     return [common[name] for name in COMMON if name in common], files
 
 
-def download_reference() -> ModelDoc:
+def download_reference() -> RecordDoc:
     """The fields of a download document (the same wrapper for every dataset)."""
     schema = download_schema("models")
-    doc = _model_doc("Download", schema, None, {"ModelRecord": None})
+    doc = _record_doc("Download", schema, None, {"ModelRecord": None})
     wrapper_fields = tuple(
         FieldDoc(f.name, (TypePart("list[record]"),) if f.name == "items" else f.type, f.required, f.default,
                  "Every entry of the dataset, in a stable order." if f.name == "items" else f.description,
                  f.description_key) for f in doc.fields)
-    return ModelDoc("Download", "fields-download", "A published download data/<dataset>.json.",
-                    model_key("download"), wrapper_fields)
+    return RecordDoc("Download", "fields-download", "A published download data/<dataset>.json.",
+                    record_key("download"), wrapper_fields)
 
 
 def translation_keys() -> dict[str, str]:
     """Every ui.yaml key the field reference needs, with the English text it translates."""
     common, files = field_reference()
     keys: dict[str, str] = {}
-    for model in [*common, *(m for f in files for m in f.models), download_reference()]:
+    for model in [*common, *(m for f in files for m in f.records), download_reference()]:
         if model.description:
             keys[model.description_key] = model.description
         for item in model.fields:
             if item.description_key and item.description:
                 keys[item.description_key] = item.description
     return keys
-
-
-# ---------------------------------------------------------------------------
-# Command line
-# ---------------------------------------------------------------------------
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Write the schema files, or with --check list stale ones and exit 1."""
-    args = sys.argv[1:] if argv is None else argv
-    if args and args != ["--check"]:
-        print("usage: python -m atlas.schemagen [--check]", file=sys.stderr)
-        return 2
-    if args == ["--check"]:
-        problems = stale_files()
-        if problems:
-            print("\n".join(problems + ["run `make schemas` to regenerate data/schemas/"]), file=sys.stderr)
-            return 1
-        print(f"schemas OK: {len(expected_files())} files in {_display(SCHEMA_DIR)} are up to date")
-        return 0
-    touched = write_files()
-    for name in touched:
-        print(f"wrote {_display(SCHEMA_DIR / name)}")
-    if not touched:
-        print("schemas already up to date")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
-

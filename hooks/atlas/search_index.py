@@ -23,7 +23,7 @@ the index, but its loop never lets a word end at the query's last character, so 
 of every query was lost (混合专家 was searched as 混合*, 上下文长度 as 上下文* 长*).
 `patch_worker` fixes the two loop bounds; the patched copy of Material's worker is
 overrides/assets/javascripts/workers/search-atlas.<hash>.min.js (regenerate it with
-`python -m atlas.search_index`), and the config block in overrides/main.html points to it.
+`python -m atlas.workspace worker`), and the config block in overrides/main.html points to it.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 # Material 9.8.2's worker (the hash in its file name is the version the patch was written for)
@@ -88,10 +87,9 @@ def split_index(index: dict[str, Any], default: str = DEFAULT_LANGUAGE,
             for locale, entries in docs.items()}
 
 
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    """Write compact UTF-8 JSON (Chinese as UTF-8 is half the size of \\u escapes)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+def index_json(index: dict[str, Any]) -> bytes:
+    """Compact UTF-8 JSON of an index (Chinese as UTF-8 is half the size of \\u escapes)."""
+    return json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def language_sitemap(sitemap_xml: bytes, locale: str) -> bytes | None:
@@ -121,29 +119,6 @@ def language_sitemap(sitemap_xml: bytes, locale: str) -> bytes | None:
     return ET.tostring(out, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def split_by_language(site_dir: Path) -> None:
-    """Split site/search/search_index.json into the per-language indexes (see module docstring).
-
-    Safe to call twice: once the root index holds no entry of another language, that
-    language's index is left as it is.
-    """
-    site_dir = Path(site_dir)
-    combined = site_dir / "search" / "search_index.json"
-    if not combined.is_file():
-        return
-    indexes = split_index(json.loads(combined.read_text(encoding="utf-8")))
-    _write_json(combined, indexes.pop(DEFAULT_LANGUAGE))
-    for locale, index in indexes.items():
-        root = site_dir / locale
-        if not index["docs"] or not root.is_dir():
-            continue
-        _write_json(root / "search" / "search_index.json", index)
-        sitemap = site_dir / "sitemap.xml"
-        own = language_sitemap(sitemap.read_bytes(), locale) if sitemap.is_file() else None
-        if own is not None:
-            (root / "sitemap.xml").write_bytes(own)
-
-
 def patch_worker(source: str) -> str:
     """Material's minified search worker with the query segmentation fixed (module docstring)."""
     for old, new in WORKER_PATCHES:
@@ -151,17 +126,3 @@ def patch_worker(source: str) -> str:
             raise ValueError(f"Material's search worker changed: {old!r} not found exactly once")
         source = source.replace(old, new)
     return source
-
-
-def material_worker() -> Path:
-    """The search worker of the installed Material theme."""
-    import material  # the theme package
-
-    return Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "workers" / WORKER
-
-
-if __name__ == "__main__":  # python -m atlas.search_index: regenerate the patched worker
-    target = Path(__file__).resolve().parents[2] / "overrides" / "assets" / "javascripts" / "workers" / PATCHED_WORKER
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(patch_worker(material_worker().read_text(encoding="utf-8")), encoding="utf-8")
-    print(f"wrote {target}")

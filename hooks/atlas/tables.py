@@ -1,245 +1,12 @@
-"""Tables from data: `<!-- atlas:table dataset=... columns=... filter=... sort=... -->` and `atlas:compare`."""
+"""Table markers: `<!-- atlas:table dataset=... columns=... filter=... sort=... -->` and `atlas:compare`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable
-
 from . import i18n
+from .context import Context
+from .datasets import dataset_named, model_name_cell, parse_filters, table_view
 from .markers import Marker, require, split_list
-from .render import Context, render
-
-
-@dataclass(frozen=True)
-class Column:
-    """A table column: its header string key, how to get a cell, and which figure it shows."""
-
-    label: str
-    cell: Callable[[Any, Context], dict]
-    numeric: bool = False
-    figure: str | None = None  # model figure name, to cite the right source
-
-
-def cell(text: str, sort: Any = None, **extra: Any) -> dict:
-    """A table cell; `sort` is the raw value used for ordering."""
-    return {"text": text, "sort": text if sort is None else sort, **extra}
-
-
-def _date_cell(value, precision: str, ctx: Context) -> dict:
-    """A date cell with a machine-readable datetime."""
-    if value is None:
-        return cell("", sort="")
-    return cell(i18n.fmt_date(value, precision, ctx.lang), sort=value.isoformat(), datetime=value.isoformat())
-
-
-def _model_name(model, ctx: Context) -> dict:
-    """The model's name, linked to its page."""
-    return cell(model.name, sort=model.name, href=ctx.model_href(model.id))
-
-
-def _license(license_id: str | None, ctx: Context) -> dict:
-    """A licence name, or the 'API only' label."""
-    if license_id is None:
-        return cell(ctx.t("weights-api"))
-    return cell(ctx.pick(ctx.catalog.licenses[license_id].name), href=ctx.href("licenses.md", "license-table"))
-
-
-MODEL_COLUMNS: dict[str, Column] = {
-    "name": Column("col-model", _model_name),
-    "family": Column("col-family", lambda m, c: cell(c.pick(c.catalog.families[m.family].name),
-                                                     sort=c.catalog.families[m.family].order)),
-    "variant": Column("col-variant", lambda m, c: cell(c.t(f"variant-{m.variant}"))),
-    "released": Column("col-released", lambda m, c: _date_cell(m.released, m.date_precision, c), figure="released"),
-    "params": Column("col-params", lambda m, c: cell(i18n.fmt_params(m.params_b, c.lang), sort=m.params_b or 0),
-                     numeric=True, figure="params_b"),
-    "active": Column("col-active", lambda m, c: cell(i18n.fmt_params(m.active_params_b, c.lang),
-                                                     sort=m.active_params_b or 0), numeric=True, figure="active_params_b"),
-    "context": Column("col-context", lambda m, c: cell(i18n.fmt_context(m.context_tokens, c.lang),
-                                                       sort=m.context_tokens or 0), numeric=True, figure="context_tokens"),
-    "tokens": Column("col-tokens", lambda m, c: cell(i18n.fmt_tokens(m.training_tokens_t, c.lang),
-                                                     sort=m.training_tokens_t or 0), numeric=True, figure="training_tokens_t"),
-    "license": Column("col-license", lambda m, c: _license(m.license, c), figure="license"),
-    "weights": Column("col-weights", lambda m, c: cell(c.t(f"weights-{m.weights}"))),
-}
-
-MOE_COLUMNS: dict[str, Column] = {
-    "name": MODEL_COLUMNS["name"],
-    "params": MODEL_COLUMNS["params"],
-    "active": MODEL_COLUMNS["active"],
-    "routed": Column("col-routed", lambda m, c: cell(str(m.moe.routed_experts), sort=m.moe.routed_experts),
-                     numeric=True, figure="moe"),
-    "activated": Column("col-activated", lambda m, c: cell(str(m.moe.activated_experts),
-                                                           sort=m.moe.activated_experts), numeric=True, figure="moe"),
-    "shared": Column("col-shared", lambda m, c: cell(str(m.moe.shared_experts), sort=m.moe.shared_experts),
-                     numeric=True, figure="moe"),
-    "released": MODEL_COLUMNS["released"],
-}
-
-RELEASE_COLUMNS: dict[str, Column] = {
-    "date": Column("col-date", lambda r, c: _date_cell(r.date, r.date_precision, c)
-                   | ({"note": c.t("approximate")} if r.approximate else {})),
-    "title": Column("col-release", lambda r, c: cell(c.pick(r.title))),
-    "summary": Column("col-summary", lambda r, c: cell(c.pick(r.summary))),
-    "models": Column("col-models", lambda r, c: cell(", ".join(c.catalog.models[m].name for m in r.models),
-                                                     links=[{"text": c.catalog.models[m].name,
-                                                             "href": c.model_href(m)} for m in r.models])),
-}
-
-SCORE_COLUMNS: dict[str, Column] = {
-    "model": Column("col-model", lambda s, c: _model_name(c.catalog.models[s.model], c)),
-    "benchmark": Column("col-benchmark", lambda s, c: cell(c.catalog.benchmarks[s.benchmark].name)),
-    "value": Column("col-score", lambda s, c: cell(i18n.fmt_score(s.value, c.lang), sort=s.value), numeric=True),
-    "mode": Column("col-mode", lambda s, c: cell(c.t(f"mode-{s.setting.mode}"))),
-    "shots": Column("col-shots", lambda s, c: cell("" if s.setting.shots is None else str(s.setting.shots),
-                                                   sort=-1 if s.setting.shots is None else s.setting.shots),
-                    numeric=True),
-    "tools": Column("col-tools", lambda s, c: cell(c.t("yes") if s.setting.tools else c.t("no"))),
-}
-
-LICENSE_COLUMNS: dict[str, Column] = {
-    "name": Column("col-license", lambda l, c: cell(c.pick(l.name), href=l.url)),
-    "commercial": Column("col-commercial", lambda l, c: cell(c.t(f"commercial-{l.commercial_use}"))),
-    "summary": Column("col-summary", lambda l, c: cell(c.pick(l.summary))),
-}
-
-FAMILY_COLUMNS: dict[str, Column] = {
-    "name": Column("col-family", lambda f, c: cell(c.pick(f.name), sort=f.order)),
-    "description": Column("col-summary", lambda f, c: cell(c.pick(f.description))),
-}
-
-
-MODEL_FILTERS = ("family", "variant", "weights", "license", "qwen", "moe", "model")
-
-
-def score_id(score) -> str:
-    """A stable id for a score row: unique because (model, benchmark, setting) is unique."""
-    shots = "" if score.setting.shots is None else f"-{score.setting.shots}shot"
-    tools = "-tools" if score.setting.tools else ""
-    return f"{score.model}-{score.benchmark}-{score.setting.mode}{shots}{tools}"
-
-
-def _model_filters(model, ctx: Context) -> dict[str, list[str]]:
-    """The values a models/moe row can be filtered by."""
-    family = ctx.catalog.families[model.family]
-    return {"family": [model.family], "variant": [model.variant], "weights": [model.weights],
-            "license": [model.license or "none"], "qwen": ["yes" if family.qwen else "no"],
-            "moe": ["yes" if model.moe else "no"], "model": [model.id]}
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """A table-able dataset: its rows, columns, filters, default columns and row sources."""
-
-    rows: Callable[[Context], list]
-    columns: dict[str, Column]
-    default: tuple[str, ...]
-    filters: Callable[[Any, Context], dict[str, list[str]]]
-    sources: Callable[[Any, Context, list[Column]], list[str]]
-    row_id: Callable[[Any], str]
-    default_sort: str
-    filter_names: tuple[str, ...]
-
-
-def _model_sources(model, ctx: Context, columns: list[Column]) -> list[str]:
-    """The distinct sources of the figures shown in this row."""
-    figures = [column.figure for column in columns if column.figure] or ["params_b"]
-    return list(dict.fromkeys(model.source_of(figure) for figure in figures))
-
-
-DATASETS: dict[str, Dataset] = {
-    "models": Dataset(
-        rows=lambda c: list(c.catalog.models.values()), columns=MODEL_COLUMNS,
-        default=("name", "released", "params", "active", "context", "tokens", "license"),
-        filters=_model_filters, sources=_model_sources, row_id=lambda m: m.id, default_sort="released",
-        filter_names=MODEL_FILTERS),
-    "moe": Dataset(
-        rows=lambda c: [m for m in c.catalog.models.values() if m.moe is not None and m.base_model is None],
-        columns=MOE_COLUMNS, default=("name", "params", "active", "routed", "activated", "shared"),
-        filters=_model_filters, sources=_model_sources, row_id=lambda m: m.id, default_sort="released",
-        filter_names=MODEL_FILTERS),
-    "releases": Dataset(
-        rows=lambda c: list(c.catalog.releases), columns=RELEASE_COLUMNS,
-        default=("date", "title", "summary", "models"),
-        filters=lambda r, c: {"model": list(r.models), "year": [str(r.date.year)]},
-        sources=lambda r, c, cols: [r.source, *r.extra_sources], row_id=lambda r: r.id, default_sort="date",
-        filter_names=("model", "year")),
-    "scores": Dataset(
-        rows=lambda c: list(c.catalog.scores), columns=SCORE_COLUMNS,
-        default=("model", "benchmark", "value", "mode", "shots", "tools"),
-        filters=lambda s, c: {"model": [s.model], "benchmark": [s.benchmark], "mode": [s.setting.mode],
-                              "family": [c.catalog.models[s.model].family],
-                              "category": [c.catalog.benchmarks[s.benchmark].category]},
-        sources=lambda s, c, cols: [s.source], row_id=score_id,
-        default_sort="model", filter_names=("model", "benchmark", "mode", "family", "category")),
-    "licenses": Dataset(
-        rows=lambda c: list(c.catalog.licenses.values()), columns=LICENSE_COLUMNS,
-        default=("name", "commercial", "summary"), filters=lambda l, c: {"commercial": [l.commercial_use]},
-        sources=lambda l, c, cols: [l.source], row_id=lambda l: l.id, default_sort="name",
-        filter_names=("commercial",)),
-    "families": Dataset(
-        rows=lambda c: list(c.catalog.families.values()), columns=FAMILY_COLUMNS,
-        default=("name", "description"), filters=lambda f, c: {"qwen": ["yes" if f.qwen else "no"]},
-        sources=lambda f, c, cols: [], row_id=lambda f: f.id, default_sort="name",
-        filter_names=("qwen",)),
-}
-
-
-def parse_filters(text: str, allowed: set[str]) -> dict[str, set[str]]:
-    """'family:qwen2|qwen2.5,weights:open' -> {'family': {...}, 'weights': {'open'}}."""
-    filters: dict[str, set[str]] = {}
-    for part in split_list(text):
-        name, sep, values = part.partition(":")
-        if not sep or not values:
-            raise ValueError(f"filter {part!r}: expected field:value")
-        if name not in allowed:
-            raise ValueError(f"unknown filter field {name!r}; expected one of: {', '.join(sorted(allowed))}")
-        filters[name] = set(values.split("|"))
-    return filters
-
-
-def dataset_named(name: str) -> Dataset:
-    """A dataset by name, or an error listing the known ones."""
-    if name not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}; expected one of: {', '.join(sorted(DATASETS))}")
-    return DATASETS[name]
-
-
-def table_model(dataset_name: str, ctx: Context, columns: list[str] | None = None,
-                filters: dict[str, set[str]] | None = None, sort: str | None = None) -> dict:
-    """The rows and cells of a dataset table, ready for the template (validates every name)."""
-    dataset = dataset_named(dataset_name)
-    names = columns or list(dataset.default)
-    for name in names:
-        if name not in dataset.columns:
-            raise ValueError(f"unknown column {name!r} for dataset {dataset_name}; expected one of: "
-                             f"{', '.join(dataset.columns)}")
-    chosen = [dataset.columns[name] for name in names]
-    rows = dataset.rows(ctx)
-    if filters:
-        rows = [row for row in rows
-                if all(set(dataset.filters(row, ctx).get(key, [])) & wanted for key, wanted in filters.items())]
-    sort_key = sort or dataset.default_sort
-    reverse = sort_key.startswith("-")
-    sort_key = sort_key.lstrip("-")
-    if sort_key not in dataset.columns:
-        raise ValueError(f"cannot sort by {sort_key!r}; expected a column of dataset {dataset_name}")
-    sorter = dataset.columns[sort_key]
-    rows = sorted(rows, key=lambda row: (_sortable(sorter.cell(row, ctx)["sort"]), dataset.row_id(row)),
-                  reverse=reverse)
-    has_sources = dataset_name != "families"
-    return {
-        "dataset": dataset_name,
-        "columns": [{"label": ctx.t(col.label), "numeric": col.numeric} for col in chosen],
-        "rows": [{"id": dataset.row_id(row), "cells": [col.cell(row, ctx) for col in chosen],
-                  "sources": [ctx.source(s) for s in dataset.sources(row, ctx, chosen)]} for row in rows],
-        "source_label": ctx.t("col-source") if has_sources else None,
-        "empty": ctx.t("table-empty"),
-    }
-
-
-def _sortable(value: Any) -> tuple:
-    """Make mixed values comparable: numbers before text."""
-    return (0, value, "") if isinstance(value, (int, float)) else (1, 0, str(value))
+from .schema import MODES
 
 
 def render_table(marker: Marker, ctx: Context) -> str:
@@ -247,14 +14,14 @@ def render_table(marker: Marker, ctx: Context) -> str:
     args = require(marker, {"dataset", "columns", "filter", "sort", "caption"}, {"dataset"})
     dataset = args["dataset"]
     filters = parse_filters(args.get("filter", ""), set(dataset_named(dataset).filter_names))
-    model = table_model(dataset, ctx, split_list(args["columns"]) if "columns" in args else None,
-                        filters, args.get("sort"))
-    if not model["rows"]:
+    view = table_view(dataset, ctx, split_list(args["columns"]) if "columns" in args else None,
+                      filters, args.get("sort"))
+    if not view["rows"]:
         raise ValueError(f"the filter {args.get('filter')!r} matches no row of dataset {dataset}")
-    return render("table.html", table=model, caption=None)
+    return ctx.render("table.html", table=view, caption=None)
 
 
-def compare_model(ctx: Context, model_ids: list[str], bench_ids: list[str], mode: str | None) -> dict:
+def compare_view(ctx: Context, model_ids: list[str], bench_ids: list[str], mode: str | None) -> dict:
     """A model x benchmark pivot: each cell is a score with its own source."""
     catalog = ctx.catalog
     for model_id in model_ids:
@@ -277,7 +44,7 @@ def compare_model(ctx: Context, model_ids: list[str], bench_ids: list[str], mode
                               "note": mode_label + (f" · {score.locator}" if score.locator else "")})
             else:
                 cells.append({"text": "", "source": None, "note": ctx.t("no-score")})
-        rows.append({"model": _model_name(catalog.models[model_id], ctx), "cells": cells})
+        rows.append({"model": model_name_cell(catalog.models[model_id], ctx), "cells": cells})
     if not found:
         raise ValueError("no score matches these models and benchmarks")
     return {"benchmarks": [catalog.benchmarks[b].name for b in bench_ids], "rows": rows,
@@ -288,7 +55,7 @@ def render_compare(marker: Marker, ctx: Context) -> str:
     """Expand `atlas:compare`."""
     args = require(marker, {"models", "benchmarks", "mode"}, {"models", "benchmarks"})
     mode = args.get("mode")
-    if mode is not None and mode not in ("base", "instruct", "thinking", "non-thinking"):
-        raise ValueError(f"unknown mode {mode!r}; expected base, instruct, thinking or non-thinking")
-    model = compare_model(ctx, split_list(args["models"]), split_list(args["benchmarks"]), mode)
-    return render("compare.html", table=model)
+    if mode is not None and mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; expected one of: {', '.join(MODES)}")
+    view = compare_view(ctx, split_list(args["models"]), split_list(args["benchmarks"]), mode)
+    return ctx.render("compare.html", table=view)

@@ -12,20 +12,14 @@ from typing import Iterator
 
 # Phase names used by the hooks (bench/run.py reports them in this order).
 CONFIG = "search dictionary"  # on_config: the jieba user dictionary from the glossary
-LOAD = "load/validate"
+LOAD = "load/validate"  # includes the build's Site: pages scanned, charts' models chosen
 TABLES = "markers: tables"
 CHARTS = "markers: charts"
 OTHER = "markers: other"
 EXPAND = "markers: total"  # the whole expand_page call, including scanning and argument parsing
-# What the build process itself spends with the background worker (atlas/prerender.py): starting
-# it and taking its expanded pages, or expanding a page itself when there is no usable result...
-BUILD_MARKERS = "markers: build process"
-# ... and handing it the pages' HTML and swapping in the annotated HTML, or annotating itself.
-BUILD_ANNOTATE = "glossary annotation: build process"
 ANNOTATE = "glossary annotation"
-DOWNLOADS = "downloads"  # making the /data/ files, when the worker makes them ahead of `finish`
-FINISH = "finish"
-PHASES = (CONFIG, LOAD, TABLES, CHARTS, OTHER, EXPAND, BUILD_MARKERS, ANNOTATE, BUILD_ANNOTATE, DOWNLOADS, FINISH)
+FINISH = "finish"  # after the last language: 404 pages, search indexes, downloads
+PHASES = (CONFIG, LOAD, TABLES, CHARTS, OTHER, EXPAND, ANNOTATE, FINISH)
 
 _seconds: dict[str, float] = {}
 _calls: dict[str, int] = {}
@@ -54,13 +48,6 @@ def marker_phase(kind: str) -> str:
 def snapshot() -> dict[str, dict[str, float]]:
     """{phase: {"seconds": total, "calls": count}} for every phase entered since the last reset."""
     return {name: {"seconds": _seconds[name], "calls": _calls[name]} for name in _seconds}
-
-
-def merge(totals: dict[str, dict[str, float]]) -> None:
-    """Add totals taken in another process (a snapshot() of the prerender worker)."""
-    for name, total in totals.items():
-        _seconds[name] = _seconds.get(name, 0.0) + total["seconds"]
-        _calls[name] = _calls.get(name, 0) + int(total["calls"])
 
 
 def reset() -> None:

@@ -1,19 +1,13 @@
-"""Rendering context and the Jinja environment for the HTML snippets under overrides/atlas/."""
+"""The Jinja environment for the HTML snippets under overrides/atlas/, and escaping for Markdown."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from functools import lru_cache
+import re
 from pathlib import Path
 from typing import Any
 
 import jinja2
-
-from . import i18n
-from .catalog import Catalog
-
-TEMPLATES = Path(__file__).resolve().parents[2] / "overrides" / "atlas"
 
 
 class _ViewEnvironment(jinja2.Environment):
@@ -33,10 +27,9 @@ class _ViewEnvironment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
-@lru_cache(maxsize=None)
-def environment(folder: str = str(TEMPLATES)) -> jinja2.Environment:
-    """One autoescaping Jinja environment; every value from data is escaped when it lands in HTML."""
-    env = _ViewEnvironment(loader=jinja2.FileSystemLoader(folder), autoescape=True,
+def environment(folder: Path) -> jinja2.Environment:
+    """An autoescaping Jinja environment for `folder`; every value from data is escaped when it lands in HTML."""
+    env = _ViewEnvironment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=False,
                              auto_reload=False)  # templates do not change during a build
@@ -73,48 +66,19 @@ def json_for_script(value: Any) -> str:
     return jinja2.utils.markupsafe.Markup(text)
 
 
-def render(template: str, **values: Any) -> str:
+def render(env: jinja2.Environment, template: str, **values: Any) -> str:
     """Render a template into a single HTML block (no blank lines, so Markdown keeps it whole)."""
-    html = environment().get_template(template).render(**values)
+    html = env.get_template(template).render(**values)
     # split on "\n" only: str.splitlines() also splits on \x1c-\x1e, \x85 and U+2028 inside data
     # text, turning them into line breaks that Markdown would read (e.g. after a heading)
     return "\n".join(line for line in html.split("\n") if line.strip())
 
 
-@dataclass(frozen=True)
-class Context:
-    """What a renderer needs to know about the page it renders into."""
+def md_text(text: str) -> str:
+    """Escape what Markdown would read as formatting in a heading (HTML escaping is left to Jinja).
 
-    catalog: Catalog
-    lang: str
-    page: str  # the source path of the page, e.g. 'moe.md' or 'moe.en.md'
-
-    def t(self, key: str) -> str:
-        """An interface string from data/ui.yaml."""
-        if key not in self.catalog.ui:
-            raise KeyError(f"missing interface string {key!r} in data/ui.yaml")
-        return self.catalog.text(key, self.lang)
-
-    def pick(self, text) -> str:
-        """The current language's side of a {zh, en} text."""
-        return i18n.pick(text, self.lang)
-
-    def href(self, to_src: str, anchor: str = "") -> str:
-        """A relative link from this page to another page."""
-        return i18n.href(self.page, to_src, anchor)
-
-    def source(self, source_id: str) -> dict[str, str]:
-        """A citation for a source: URL, label and tooltip text."""
-        src = self.catalog.sources[source_id]
-        date = i18n.fmt_date(src.date, "day", self.lang) if src.date else ""
-        title = " · ".join(part for part in (self.pick(src.title), self.pick(src.publisher), date) if part)
-        return {"id": src.id, "url": src.url, "label": self.pick(src.publisher), "title": title,
-                "kind": src.kind}
-
-    def model_href(self, model_id: str) -> str:
-        """Link to a model's own page."""
-        return self.href(f"models/{model_id}.md")
-
-    def term_href(self, term_id: str) -> str:
-        """Link to a term on the glossary page."""
-        return self.href("glossary.md", f"term-{term_id}")
+    Line breaks of every kind become spaces: a heading is one line, and text on the next line
+    would be read as Markdown blocks (lists, headings, code).
+    """
+    one_line = " ".join(part.strip() for part in text.splitlines() if part.strip())  # \r, \x85, \u2028 ...
+    return re.sub(r"([\\`*_\[\]{}#])", r"\\\1", one_line)

@@ -1,8 +1,8 @@
-"""Read the YAML files in `data/` and validate them against the schema, keeping line numbers."""
+"""Parse the YAML documents of `data/` and validate them against the schema, keeping line numbers."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import datetime as dt
 from typing import Any
 
 import yaml
@@ -127,10 +127,11 @@ def _describe(error: dict[str, Any]) -> str:
     return f"expected {expected}, got {shown}"
 
 
-def validate_document(located: Located, model: type[Strict], file: str) -> tuple[Strict | None, list[Problem]]:
-    """Validate a parsed document against its root model; every error names its line and field."""
+def validate_document(located: Located, record_type: type[Strict], file: str,
+                      today: dt.date) -> tuple[Strict | None, list[Problem]]:
+    """Validate a parsed document against its root record type; every error names its line and field."""
     try:
-        return model.model_validate(located.data), []
+        return record_type.model_validate(located.data, context={"today": today}), []
     except ValidationError as error:
         problems = []
         for item in error.errors():
@@ -142,29 +143,31 @@ def validate_document(located: Located, model: type[Strict], file: str) -> tuple
         return None, problems
 
 
-def load_file(path: Path, model: type[Strict], display: str) -> tuple[Strict | None, Located | None, list[Problem]]:
-    """Read, parse and validate one data file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+def read_document(content: bytes | None, record_type: type[Strict], display: str,
+                  today: dt.date) -> tuple[Strict | None, Located | None, list[Problem]]:
+    """Decode, parse and validate one data file's bytes (None: the file does not exist)."""
+    if content is None:
         return None, None, [Problem(display, 0, "", "file is missing")]
+    try:
+        text = content.decode("utf-8")
     except UnicodeDecodeError as error:
         return None, None, [Problem(display, 1, "", f"not valid UTF-8 ({error.reason})")]
     located, problems = parse_yaml(text, display)
     if located is None or problems:
         return None, located, problems
-    document, problems = validate_document(located, model, display)
+    document, problems = validate_document(located, record_type, display, today)
     return document, located, problems
 
 
-def load_all(data_dir: Path, display_prefix: str = "data") -> tuple[dict[str, Strict], dict[str, Located], list[Problem]]:
-    """Load every file of the schema from `data_dir`; return documents, line maps and problems."""
+def read_all(contents: dict[str, bytes | None], today: dt.date,
+             display_prefix: str = "data") -> tuple[dict[str, Strict], dict[str, Located], list[Problem]]:
+    """Read every file of the schema from `contents` (stem -> bytes); return documents, line maps and problems."""
     documents: dict[str, Strict] = {}
     located: dict[str, Located] = {}
     problems: list[Problem] = []
-    for stem, model in FILES.items():
+    for stem, record_type in FILES.items():
         display = f"{display_prefix}/{stem}.yaml"
-        document, where, found = load_file(data_dir / f"{stem}.yaml", model, display)
+        document, where, found = read_document(contents.get(stem), record_type, display, today)
         problems.extend(found)
         if where is not None:
             located[stem] = where

@@ -1,0 +1,64 @@
+"""The marker registry: which renderer expands which `<!-- atlas:KIND ... -->` marker.
+
+Renderers stand side by side (tables, charts, blocks, model pages, the Data page); none imports
+another. Block kinds stand alone on their line and become a Markdown block; inline kinds sit
+inside a sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from . import blocks, charts, datapage, modelpages, tables, timing
+from .context import Context
+from .markers import Marker, expand
+
+Renderer = Callable[[Marker, Context], str]
+
+BLOCK_MARKERS: dict[str, Renderer] = {
+    "table": tables.render_table,
+    "compare": tables.render_compare,
+    "chart": charts.render_chart,
+    "correction": blocks.render_correction,
+    "concepts": blocks.render_concepts,
+    "glossary": blocks.render_glossary,
+    "sources": blocks.render_sources,
+    "model": modelpages.render_model,
+    "model-index": modelpages.render_model_index,
+    "downloads": datapage.render_downloads,
+    "fields": datapage.render_fields,
+    "changelog": datapage.render_changelog,
+}
+INLINE_MARKERS: dict[str, Renderer] = {
+    "fact": blocks.render_fact,
+    "score": blocks.render_score,
+    "src": blocks.render_src,
+}
+
+
+@dataclass(frozen=True)
+class Expanded:
+    """A page's Markdown with markers expanded, and whether it needs the chart script."""
+
+    markdown: str
+    has_charts: bool
+
+
+def expand_page(markdown: str, ctx: Context) -> Expanded:
+    """Expand every marker of one page in its language (raises MarkerError with page:line)."""
+    has_charts = False
+
+    def bind(kind: str, renderer: Renderer) -> Callable[[Marker], str]:
+        """The renderer of one kind for this page, timed under its kind (make bench)."""
+        def call(marker: Marker) -> str:
+            """Render one marker of the page."""
+            nonlocal has_charts
+            has_charts = has_charts or kind == "chart"
+            with timing.phase(timing.marker_phase(kind)):
+                return renderer(marker, ctx)
+        return call
+
+    expanded = expand(markdown, ctx.page, {kind: bind(kind, f) for kind, f in BLOCK_MARKERS.items()},
+                      {kind: bind(kind, f) for kind, f in INLINE_MARKERS.items()})
+    return Expanded(expanded, has_charts)

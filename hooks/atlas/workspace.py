@@ -1,0 +1,313 @@
+"""Where the build meets the outside world: the project's folders, the environment, the clock and files.
+
+Everything else under atlas/ is a pure function of its arguments. This module reads the data and
+the pages, decides the published address (SITE_URL) and today's date, writes the generated model
+pages, the schema files and what is written after the last language build, and is the command line
+of `make check` and `make schemas`:
+
+    python -m atlas.workspace check            # validate data/ and the schema files
+    python -m atlas.workspace schemas          # regenerate data/schemas/
+    python -m atlas.workspace worker           # regenerate the patched search worker
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from . import jieba_dict, schemagen, search_index
+from .catalog import Catalog
+from .context import Site
+from .downloads import download_files
+from .errors import DataError
+from .loading import load_catalog
+from .markers import shown_on
+from .schema import FILES
+from .selections import plotted_models
+from .stubs import STUB_DIR, is_stub, stub_pages
+from .templates import environment
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA_DIR = ROOT / "data"
+CONTENT_DIR = ROOT / "content"
+TEMPLATES_DIR = ROOT / "overrides" / "atlas"
+SCHEMA_DIR = DATA_DIR / "schemas"
+WORKER_DIR = ROOT / "overrides" / "assets" / "javascripts" / "workers"
+CACHE_DIR = Path(tempfile.gettempdir()) / "qwen-atlas"
+
+
+def today() -> dt.date:
+    """Today's date: dates in the data may not be later."""
+    return dt.date.today()
+
+
+def site_url() -> str:
+    """The published address for citations: SITE_URL when set (forks, previews), else the canonical one."""
+    url = os.environ.get("SITE_URL") or schemagen.CANONICAL_URL
+    return url if url.endswith("/") else url + "/"
+
+
+# ---------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------
+
+
+def read_data(data_dir: Path = DATA_DIR) -> dict[str, bytes | None]:
+    """The bytes of every data file of the schema (None for a missing one)."""
+    contents: dict[str, bytes | None] = {}
+    for stem in FILES:
+        path = Path(data_dir) / f"{stem}.yaml"
+        contents[stem] = path.read_bytes() if path.is_file() else None
+    return contents
+
+
+def load(data_dir: Path = DATA_DIR) -> Catalog:
+    """The checked catalog of `data_dir` (raises DataError listing every problem)."""
+    return load_catalog(read_data(data_dir), today())
+
+
+def read_pages(content_dir: Path = CONTENT_DIR) -> dict[str, str]:
+    """The Chinese pages at the top of the content folder, by file name (they place charts and corrections)."""
+    return {path.name: path.read_text(encoding="utf-8") for path in sorted(Path(content_dir).glob("*.md"))
+            if not path.name.endswith(".en.md")}
+
+
+def signature(*folders: Path) -> tuple:
+    """Name, size and modification time of the YAML and Markdown files at the top of `folders`:
+    what the site is made from, so a build can tell whether it changed since the last one."""
+    return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns)
+                 for folder in folders for p in sorted(Path(folder).glob("*.*"))
+                 if p.suffix in (".yaml", ".md"))
+
+
+def new_site(catalog: Catalog, content_dir: Path = CONTENT_DIR) -> Site:
+    """Everything a build's renderers may use, computed once."""
+    return Site(catalog=catalog, site_url=site_url(), today=today(), env=environment(TEMPLATES_DIR),
+                shown_on=shown_on(read_pages(content_dir)), plotted=plotted_models(catalog))
+
+
+# ---------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------
+
+
+def sync_stub_pages(docs_dir: Path, catalog: Catalog) -> int:
+    """Write model pages that changed and delete stale ones; returns how many files changed.
+
+    Writing only on change matters: `mkdocs serve` watches docs_dir and would otherwise loop.
+    A page that is not generated (e.g. models/index.md) is never deleted or overwritten; a model
+    id that would collide with one is an error.
+    """
+    wanted = stub_pages(catalog)
+    changed = 0
+    folder = Path(docs_dir) / STUB_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for existing in sorted(folder.glob("*.md")):
+        if f"{STUB_DIR}/{existing.name}" not in wanted and is_stub(existing.read_text(encoding="utf-8")):
+            existing.unlink()
+            changed += 1
+    for relative, text in wanted.items():
+        target = Path(docs_dir) / relative
+        if target.exists():
+            current = target.read_text(encoding="utf-8")
+            if not is_stub(current):
+                raise ValueError(f"content/{relative} is not a generated page; a model id may not collide "
+                                 f"with it (rename the model id in data/models.yaml)")
+            if current == text:
+                continue
+        target.write_bytes(text.encode("utf-8"))
+        changed += 1
+    return changed
+
+
+def _write_atomically(target: Path, content: bytes) -> None:
+    """Write a file through a temporary one, so no reader sees half of it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_bytes(content)
+    partial.replace(target)
+
+
+_dictionaries: dict[bytes, str] = {}
+
+
+def jieba_user_dictionary(glossary_path: Path = DATA_DIR / "glossary.yaml") -> Path:
+    """A jieba user dictionary made from the glossary's Chinese terms, as a content-addressed file.
+
+    The word list is remembered per glossary text (static-i18n configures search once per
+    language) and on disk across builds: computing it loads a private jieba dictionary (about
+    0.7 s, a tenth of a whole build). A glossary that cannot be read gives an empty dictionary:
+    on_pre_build reports its problems with their lines.
+    """
+    try:
+        content = Path(glossary_path).read_bytes()
+    except OSError:
+        content = b""
+    key = hashlib.blake2b(content, digest_size=16).digest()
+    if key not in _dictionaries:
+        try:
+            data = yaml.load(content.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except (UnicodeDecodeError, yaml.YAMLError):
+            data = None
+        terms = tuple(jieba_dict.glossary_terms(data)) if isinstance(data, dict) else ()
+        _dictionaries.clear()
+        _dictionaries[key] = _remembered_words(terms)
+    text = _dictionaries[key]
+    target = CACHE_DIR / f"jieba-user-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}.txt"
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        _write_atomically(target, text.encode("utf-8"))
+    return target
+
+
+def _remembered_words(terms: tuple[str, ...]) -> str:
+    """The dictionary text for these terms, remembered on disk (it depends only on the terms,
+    jieba_dict.MAX_CHARS and jieba's version)."""
+    import jieba  # cheap: the dictionary itself loads lazily
+
+    key = "\n".join((getattr(jieba, "__version__", ""), str(jieba_dict.MAX_CHARS), *terms))
+    memo = CACHE_DIR / f"jieba-words-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:16]}.txt"
+    if memo.is_file():
+        return memo.read_text(encoding="utf-8")
+    text = jieba_dict.dictionary_text(jieba_dict.user_words(terms))
+    _write_atomically(memo, text.encode("utf-8"))
+    return text
+
+
+def split_search_index(site_dir: Path) -> None:
+    """Split the combined search index into one per language, and give each other language its
+    own sitemap (search_index.py says why). Safe to call twice."""
+    combined = site_dir / "search" / "search_index.json"
+    if not combined.is_file():
+        return
+    indexes = search_index.split_index(json.loads(combined.read_text(encoding="utf-8")))
+    combined.write_bytes(search_index.index_json(indexes.pop(search_index.DEFAULT_LANGUAGE)))
+    sitemap = site_dir / "sitemap.xml"
+    for locale, index in indexes.items():
+        root = site_dir / locale
+        if not index["docs"] or not root.is_dir():
+            continue
+        _write_atomically(root / "search" / "search_index.json", search_index.index_json(index))
+        own = search_index.language_sitemap(sitemap.read_bytes(), locale) if sitemap.is_file() else None
+        if own is not None:
+            (root / "sitemap.xml").write_bytes(own)
+
+
+def finish_site(site_dir: Path, catalog: Catalog, pages_404: dict[str, bytes]) -> None:
+    """After the last language build: both 404 pages, per-language search, the downloads and schemas.
+
+    static-i18n writes /404.html in every language build, so the last one would win; each
+    language's own page (`pages_404`, kept as each build wrote it) goes back to its place.
+    """
+    site_dir = Path(site_dir)
+    if "zh" in pages_404:
+        (site_dir / "404.html").write_bytes(pages_404["zh"])
+    if "en" in pages_404 and (site_dir / "en").is_dir():
+        (site_dir / "en" / "404.html").write_bytes(pages_404["en"])
+    split_search_index(site_dir)
+    for relative, content in download_files(catalog).items():
+        target = site_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    schemas = site_dir / "data" / "schemas"
+    schemas.mkdir(parents=True, exist_ok=True)
+    for name, text in schemagen.expected_files().items():
+        (schemas / name).write_bytes(text.encode("utf-8"))
+
+
+# ---------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------
+
+
+def existing_schemas(folder: Path = SCHEMA_DIR) -> dict[str, str]:
+    """The schema files in `folder` by name."""
+    return {path.name: path.read_text(encoding="utf-8") for path in sorted(Path(folder).glob("*.schema.json"))}
+
+
+def check(data_dir: Path = DATA_DIR) -> int:
+    """`make check`: validate the data and report every problem; exit status 1 on any."""
+    started = time.perf_counter()
+    try:
+        catalog = load(data_dir)
+    except DataError as error:
+        print(error.report(), file=sys.stderr)
+        return 1
+    print(f"data OK: {len(catalog.models)} models, {len(catalog.releases)} releases, "
+          f"{len(catalog.scores)} scores, {len(catalog.terms)} terms, {len(catalog.sources)} sources "
+          f"({time.perf_counter() - started:.2f} s)")
+    return 0
+
+
+def check_schemas(folder: Path = SCHEMA_DIR) -> int:
+    """`make check`: list stale, missing or leftover schema files with the diff; exit status 1 on any."""
+    problems = schemagen.stale_files(existing_schemas(folder))
+    for name, problem, diff in problems:
+        print(f"data/schemas/{name}: {problem}", file=sys.stderr)
+        if diff:
+            print(diff, file=sys.stderr, end="" if diff.endswith("\n") else "\n")
+    if problems:
+        print("run `make schemas` to regenerate data/schemas/", file=sys.stderr)
+        return 1
+    print(f"schemas OK: {len(schemagen.expected_files())} files in data/schemas/ are up to date")
+    return 0
+
+
+def write_schemas(folder: Path = SCHEMA_DIR) -> list[str]:
+    """`make schemas`: write the schema files that changed and delete leftovers; return the names touched."""
+    folder.mkdir(parents=True, exist_ok=True)
+    expected = schemagen.expected_files()
+    existing = existing_schemas(folder)
+    touched = []
+    for name, text in expected.items():
+        if existing.get(name) != text:
+            (folder / name).write_bytes(text.encode("utf-8"))
+            touched.append(name)
+    for name in existing:
+        if name not in expected:
+            (folder / name).unlink()
+            touched.append(name)
+    return touched
+
+
+def write_worker() -> Path:
+    """Material's search worker with the query segmentation fixed (search_index.patch_worker)."""
+    import material  # the theme package
+
+    original = Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "workers"
+    target = WORKER_DIR / search_index.PATCHED_WORKER
+    source = (original / search_index.WORKER).read_text(encoding="utf-8")
+    _write_atomically(target, search_index.patch_worker(source).encode("utf-8"))
+    return target
+
+
+USAGE = "usage: python -m atlas.workspace check [DATA_DIR] | schemas [--check] | worker"
+
+
+def main(argv: list[str]) -> int:
+    """Run one command of the command line."""
+    command, *args = argv or [""]
+    if command == "check" and len(args) <= 1:
+        return check(Path(args[0]) if args else DATA_DIR)
+    if command == "schemas" and args == ["--check"]:
+        return check_schemas()
+    if command == "schemas" and not args:
+        touched = write_schemas()
+        print("\n".join(f"wrote data/schemas/{name}" for name in touched) or "schemas already up to date")
+        return 0
+    if command == "worker" and not args:
+        print(f"wrote {write_worker().relative_to(ROOT)}")
+        return 0
+    print(USAGE, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
