@@ -9,10 +9,8 @@ when run with --readme.
    expanded pages as its sources (generated model pages included), the same mkdocs.yml without
    `hooks:` and the same jieba user dictionary, so it builds the same pages with no hook work. Both
    are built RUNS times, alternately, each in a fresh interpreter (bench/build_once.py) and started
-   the way `mkdocs build` starts (so the hooks use their background worker, atlas/prerender.py); the
-   medians are compared.
-2. Hook time per phase, from hooks/atlas/timing.py: what the build process spends in the hooks, and
-   the work itself wherever it ran (the worker sends its totals back).
+   the way `mkdocs build` starts; the medians are compared.
+2. Hook time per phase, from hooks/atlas/timing.py: what the hooks spend in each phase of the build.
 3. Scaling: the same project with synthetic data ×10 and ×100 (bench/scale.py), built once each
    (the search dictionary made beforehand, as the ×1 builds find theirs remembered).
 4. Page weight of every page of the real site (bench/weight.py).
@@ -155,21 +153,20 @@ def phase_seconds(result: dict) -> dict[str, float]:
     return out
 
 
-# What the build process itself spends in the hooks: the time the hooks add to the build.
-BUILD_PROCESS_PHASES = (timing.CONFIG, timing.LOAD, timing.BUILD_MARKERS, timing.BUILD_ANNOTATE, timing.FINISH)
-# The work itself, wherever it ran (mostly the background worker, alongside MkDocs): CPU time.
-WORK_PHASES = (timing.TABLES, timing.CHARTS, timing.OTHER, "markers: scan/parse", timing.ANNOTATE, timing.DOWNLOADS)
+# The hooks' phases, which together are all the time the hooks spend in a build.
+BUILD_PROCESS_PHASES = (timing.CONFIG, timing.LOAD, timing.EXPAND, timing.ANNOTATE, timing.FINISH)
+# Where the marker expansion's time goes (inside `markers: total`).
+WORK_PHASES = (timing.TABLES, timing.CHARTS, timing.OTHER, "markers: scan/parse")
 
 
 def hook_total(phases: dict[str, float]) -> float:
-    """Hook time in the build process (markers and annotation done there are inside its phases)."""
+    """All the time the hooks spend in a build."""
     return sum(phases[name] for name in BUILD_PROCESS_PHASES)
 
 
 def hook_work(phases: dict[str, float]) -> float:
-    """All hook work wherever it ran: the build process's own plus the worker's (CPU seconds)."""
-    return sum(phases[name] for name in (timing.CONFIG, timing.LOAD, timing.EXPAND, timing.ANNOTATE,
-                                          timing.DOWNLOADS, timing.FINISH))
+    """The hooks' work: one process does it all, so it is the hooks' total."""
+    return hook_total(phases)
 
 
 REPORT_PHASES = BUILD_PROCESS_PHASES + WORK_PHASES
@@ -248,17 +245,16 @@ def main() -> None:
         print(f"3. data ×{factor}", flush=True)
         project = copy_project(WORK / f"x{factor}", hooked)
         counts = scale.scale_data(project / "data", factor)
-        from atlas.catalog import load_catalog
+        from atlas import workspace
         from atlas.errors import DataError
         try:
-            load_catalog(project / "data")
+            workspace.load(project / "data")
         except DataError as error:
             raise SystemExit(f"bench: synthetic data ×{factor} is invalid:\n{error.report()}")
         # The search dictionary's word list is computed once per new glossary and remembered on
-        # disk (atlas/jieba_dict.py); the ×1 builds find it remembered, so do the same here and
+        # disk (atlas/workspace.py); the ×1 builds find it remembered, so do the same here and
         # compare like with like (computing it is a one-off, not a cost of every build).
-        from atlas import jieba_dict
-        jieba_dict.write_user_dictionary(project / "data" / "glossary.yaml")
+        workspace.jieba_user_dictionary(project / "data" / "glossary.yaml")
         result = build(project, sites / f"x{factor}")
         scaled = phase_seconds(result)
         scaling.append({"factor": factor, "seconds": result["seconds"], "hooks": hook_total(scaled),
@@ -329,8 +325,7 @@ def write_report(results: dict) -> str:
                          f"hooks add {added:+.1%} to the build (target ≤ +10%)")
     out(f"Hooks add **{added:+.1%}** ({t_hooks - t_plain:+.2f} s) to the build. The instrumented hook "
         f"phases of the build process sum to {fmt_s(hooks_sum)} per build ({hooks_sum / t_hooks:.1%} of it); "
-        f"the hooks' whole work, most of it done by a background worker alongside MkDocs, is "
-        f"{fmt_s(hook_work(phases))} of CPU time (section 2).")
+        f"all of it is done in the build process (section 2).")
     pairs = sorted(h["seconds"] / p["seconds"] - 1 for h, p in zip(with_hooks, without))
     out("")
     spread = {name: max(r["seconds"] for r in runs_) / min(r["seconds"] for r in runs_) - 1
@@ -364,31 +359,23 @@ def write_report(results: dict) -> str:
     # 2 ---------------------------------------------------------------------
     out("## 2. Hook time per phase (median of the hooked builds, both languages)")
     out("")
-    out("`mkdocs build` hands marker expansion, the glossary annotation and the downloads to one forked "
-        "worker per language build (hooks/atlas/prerender.py), which works on the second core while "
-        "MkDocs converts pages; the build process takes the finished results (and does the work itself "
-        "where it has none, e.g. under `mkdocs serve`). So there are two sets of figures: what the build "
-        "process spends in the hooks, which is what they add to the build, and the work itself, "
-        "wherever it ran.")
+    out("The hooks do all their work in the build process, one page after another, as MkDocs converts them.")
     out("")
-    out("| in the build process | time | share of build |")
+    out("| phase | time | share of build |")
     out("|---|---|---|")
     for name in BUILD_PROCESS_PHASES:
         out(f"| {name} | {fmt_s(phases[name])} | {phases[name] / t_hooks:.1%} |")
-    out(f"| **all hooks, build process** | **{fmt_s(hooks_sum)}** | **{hooks_sum / t_hooks:.1%}** |")
+    out(f"| **all hooks** | **{fmt_s(hooks_sum)}** | **{hooks_sum / t_hooks:.1%}** |")
     out("")
-    out("| the work, wherever it ran (CPU time) | time |")
+    out("| inside `markers: total` | time |")
     out("|---|---|")
     for name in WORK_PHASES:
         out(f"| {name} | {fmt_s(phases[name])} |")
-    out(f"| **all hook work** (with search dictionary, load/validate and finish) | **{fmt_s(hook_work(phases))}** |")
     out("")
-    out("`search dictionary` is `on_config` (the jieba user dictionary from the glossary); "
-        "`markers: build process` is starting the worker and taking its pages (`on_files`, "
-        "`on_page_markdown`); `glossary annotation: build process` is handing it the HTML and swapping the "
-        "annotated HTML in (`on_page_content`, `on_env`); `markers: scan/parse` is `expand_page` minus the "
-        "marker handlers; `downloads` makes the /data/ files; `finish` restores the 404 pages, splits the "
-        "search index and writes the downloads.")
+    out("`search dictionary` is `on_config` (the jieba user dictionary from the glossary); `load/validate` "
+        "loads the data and makes the build's Site (pages scanned for charts, the models each chart "
+        "plots); `markers: scan/parse` is `expand_page` minus the marker handlers; `finish` restores the "
+        "404 pages, splits the search index and writes the downloads.")
     out("")
 
     # 3 ---------------------------------------------------------------------
@@ -543,18 +530,10 @@ Separate profiling runs, not regenerated by `make bench`; re-check them when the
   arguments without quotes are split without `shlex`; the pages holding charts are scanned once per build
   instead of listed and stat-ed for every model page; the annotation pass copies the HTML only where a text
   changes and matches attribute lists possessively. Hook work fell from about 0.9 s to 0.6 s.
-- **Second round, the worker**: MkDocs converts pages on one core. Marker expansion, the downloads and the
-  glossary annotation depend only on a page and the data, so `mkdocs build` forks one worker per language
-  build (hooks/atlas/prerender.py) that does them on the second core while MkDocs converts pages. A result
-  is used only if it was made from exactly the text MkDocs has (digest); otherwise, and under
-  `mkdocs serve` or where `fork` is unavailable, the build process does the same work itself, with the same
-  bytes (tests/test_reproducible.py compares a build of each kind). What stays in the build process:
-  loading and validating the data (the worker inherits the catalog), the search dictionary, the search
-  index split, the first page's wait for the worker and unpickling its results.
-- **Caveats.** The ratio in section 1 relies on a second core: on one core the worker competes with MkDocs
-  and the hooks cost about their whole work. The worker also makes the build process slightly slower
-  per page than its own phases show (shared caches, the queue's feeder thread), which is why section 1's
-  difference is larger than the build-process phases.
+- **Third round, one process** (2026-12-06): the forked worker that expanded markers and annotated
+  pages on the second core is gone. It saved about 3% of the build but could wait forever on a child
+  that died, and it split every hook in two. The hooks now do all their work in the build process; what
+  several renderers need is computed once per build (the build's Site) instead of cached per module.
 - **Scaling.** With the per-model indexes, hook work grows linearly with the data (see section 3). Python's
   cyclic garbage collector slows every step as the heap grows: loading the data now pauses it (at ×100,
   10 s → 3.5 s); MkDocs' own work slows the same way. The search dictionary's word list is a one-off per
@@ -565,8 +544,7 @@ Separate profiling runs, not regenerated by `make bench`; re-check them when the
 def summary_block(t_hooks, t_plain, added, hooks_sum, scaling, plain_pages, chart_pages, verdicts) -> str:
     """The few lines README.md shows under its bench-summary marker."""
     rows = [f"- Build (both languages): {t_hooks:.1f} s with hooks, {t_plain:.1f} s for the same pages "
-            f"pre-rendered: hooks add {added:+.1%} ({hooks_sum:.2f} s in the build process; "
-            f"{hook_work(scaling[0]['phases']):.2f} s of hook work in all, most of it in a background worker)."]
+            f"pre-rendered: hooks add {added:+.1%} ({hooks_sum:.2f} s of hook work, all in the build process)."]
     if len(scaling) > 1:
         rows.append("- Data ×" + " / ×".join(str(r["factor"]) for r in scaling) + ": build "
                     + " / ".join(f"{r['seconds']:.0f} s" for r in scaling) + ", hooks "

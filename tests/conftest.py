@@ -1,7 +1,8 @@
-"""Shared test set-up: import path for `atlas`, the real catalog, and a small valid fixture data set."""
+"""Shared test set-up: import path for `atlas`, the real and the fixture catalogs, build contexts."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import sys
 from pathlib import Path
@@ -11,20 +12,72 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from atlas.catalog import load_catalog  # noqa: E402
+from atlas import workspace  # noqa: E402
+from atlas.catalog import Catalog  # noqa: E402
+from atlas.context import Context, Site  # noqa: E402
+from atlas.loading import load_catalog  # noqa: E402
+from atlas.markers import shown_on  # noqa: E402
+from atlas.selections import plotted_models  # noqa: E402
+from atlas.templates import environment  # noqa: E402
 
-FIXTURE_DATA = Path(__file__).parent / "fixtures" / "data"
+FIXTURE_DATA = Path(__file__).parent / "fixtures" / "data"  # the smallest valid data set, for validation tests
+FIXTURE_CATALOG = Path(__file__).parent / "fixtures" / "catalog"  # small, but every chart and marker has data
+# A fixed "today" and address, so that fixture outputs do not depend on the day the tests run.
+TODAY = dt.date(2026, 12, 1)
+SITE_URL = "https://example.org/atlas/"
+
+
+def pytest_addoption(parser):
+    """`pytest --update-goldens` rewrites tests/golden/ from the current output (review the diff!)."""
+    parser.addoption("--update-goldens", action="store_true", help="rewrite the golden files in tests/golden/")
+
+
+def read_catalog(folder: Path, today: dt.date = TODAY) -> Catalog:
+    """Load a data folder; interface strings come from the real data/ui.yaml when the folder has none."""
+    contents = workspace.read_data(folder)
+    if contents.get("ui") is None:
+        contents["ui"] = (ROOT / "data" / "ui.yaml").read_bytes()
+    return load_catalog(contents, today)
+
+
+def make_site(catalog: Catalog, pages: dict[str, str] | None = None) -> Site:
+    """A build context for `catalog`; `pages` (name -> Markdown) say where charts and corrections are shown
+    (default: the real content pages)."""
+    return Site(catalog=catalog, site_url=SITE_URL, today=TODAY, env=environment(workspace.TEMPLATES_DIR),
+                shown_on=shown_on(workspace.read_pages() if pages is None else pages),
+                plotted=plotted_models(catalog))
 
 
 @pytest.fixture(scope="session")
-def catalog():
+def catalog() -> Catalog:
     """The catalog built from the real data/ folder."""
-    return load_catalog(ROOT / "data")
+    return workspace.load()
+
+
+@pytest.fixture(scope="session")
+def site(catalog) -> Site:
+    """The build context of the real data and pages."""
+    return make_site(catalog)
+
+
+@pytest.fixture
+def ctx(site):
+    """`ctx(lang, page)`: a render context of the real site (default: Chinese, index.md)."""
+    def make(lang: str = "zh", page: str = "index.md") -> Context:
+        """A context for one page in one language."""
+        return site.context(lang, page)
+    return make
+
+
+@pytest.fixture(scope="session")
+def fixture_catalog() -> Catalog:
+    """The small fixture catalog of tests/fixtures/catalog."""
+    return read_catalog(FIXTURE_CATALOG)
 
 
 @pytest.fixture
 def fixture_data(tmp_path) -> Path:
-    """A writable copy of the small valid data set in tests/fixtures/data."""
+    """A writable copy of the smallest valid data set in tests/fixtures/data."""
     target = tmp_path / "data"
     shutil.copytree(FIXTURE_DATA, target)
     shutil.copy(ROOT / "data" / "ui.yaml", target / "ui.yaml")  # interface strings are shared

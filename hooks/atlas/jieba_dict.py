@@ -1,11 +1,11 @@
 """A jieba user dictionary for Chinese search, generated from the glossary.
 
-Material's search plugin segments every run of Han characters with `jieba.cut` at build time
-(stack-notes §3.2). jieba's default dictionary splits some glossary terms badly, leaving a
+Material's search plugin segments every run of Han characters with `jieba.cut` at build
+time. jieba's default dictionary splits some glossary terms badly, leaving a
 bound single character on its own: 预训练 → 预/训练, 参数量 → 参/数量, 智能体 → 智能/体,
 多模态 → 多/模态. Such a term is added as a user word so that it is indexed as one token.
 
-The trade-off (stack-notes §3.4): a whole-term token no longer matches a search for a part of
+The trade-off: a whole-term token no longer matches a search for a part of
 it. So only short terms (at most `MAX_CHARS` Han characters) that jieba would split badly are
 added, shortest first, and a term is skipped when the words added before it already fix it
 (after 参数量 is added, 模型参数量 is cut 模型/参数量). Terms that jieba cuts into whole words,

@@ -1,6 +1,6 @@
 """Per-language search indexes.
 
-static-i18n writes one combined `search/search_index.json` for all languages (stack-notes §3.3):
+static-i18n writes one combined `search/search_index.json` for all languages, by design:
 a reader of the Chinese site would see English results and the other way round. After the last
 language build this module splits it:
 
