@@ -54,7 +54,7 @@ def main() -> None:
     build(config)
     seconds = time.perf_counter() - start
     config.plugins.on_shutdown()
-    timing = sys.modules.get("atlas.timing")
+    timing = sys.modules.get("timing")
     phases = timing.snapshot() if timing is not None else {}
     pages = sum(1 for _ in site.rglob("*.html"))
     print("BENCH-RESULT " + json.dumps({"seconds": seconds, "phases": phases, "html_files": pages,

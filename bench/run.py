@@ -10,7 +10,7 @@ when run with --readme.
    `hooks:` and the same jieba user dictionary, so it builds the same pages with no hook work. Both
    are built RUNS times, alternately, each in a fresh interpreter (bench/build_once.py) and started
    the way `mkdocs build` starts; the medians are compared.
-2. Hook time per phase, from hooks/atlas/timing.py: what the hooks spend in each phase of the build.
+2. Hook time per phase, from hooks/timing.py: what the hooks spend in each phase of the build.
 3. Scaling: the same project with synthetic data ×10 and ×100 (bench/scale.py), built once each
    (the search dictionary made beforehand, as the ×1 builds find theirs remembered).
 4. Page weight of every page of the real site (bench/weight.py).
@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT / "hooks"))
 
 import scale  # noqa: E402
 import weight  # noqa: E402
-from atlas import timing  # noqa: E402
+import timing  # noqa: E402
 
 PROJECT_PARTS = ("mkdocs.yml", "content", "data", "hooks", "overrides")
 CHART_JS_LIMIT = 500_000  # bytes gzip: plotly basic bundle + charts.js + locale

@@ -17,7 +17,8 @@ from mkdocs.plugins import CombinedEvent, event_priority, get_plugin_logger
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # let tests and MkDocs import `atlas` alike
 
-from atlas import timing, workspace  # noqa: E402
+import timing  # noqa: E402
+from atlas import workspace  # noqa: E402
 from atlas.context import Context, Site  # noqa: E402
 from atlas.errors import DataError  # noqa: E402
 from atlas.markers import MarkerError  # noqa: E402
@@ -80,7 +81,7 @@ def on_page_markdown(markdown: str, page, config, files, **kwargs) -> str:
     """Expand the page's atlas markers in the page's language."""
     try:
         with timing.phase(timing.EXPAND):
-            expanded = expand_page(markdown, _context(page))
+            expanded = expand_page(markdown, _context(page), timing.marker)
     except MarkerError as error:
         raise PluginError(f"content/{error}") from None
     page.meta["atlas_charts"] = expanded.has_charts

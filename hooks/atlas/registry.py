@@ -7,10 +7,11 @@ inside a sentence.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Callable
 
-from . import blocks, charts, datapage, modelpages, tables, timing
+from . import blocks, charts, datapage, modelpages, tables
 from .context import Context
 from .markers import Marker, expand
 
@@ -45,17 +46,26 @@ class Expanded:
     has_charts: bool
 
 
-def expand_page(markdown: str, ctx: Context) -> Expanded:
-    """Expand every marker of one page in its language (raises MarkerError with page:line)."""
+def _unmeasured(kind: str) -> AbstractContextManager:
+    """No measurement around a renderer."""
+    return nullcontext()
+
+
+def expand_page(markdown: str, ctx: Context,
+                measure: Callable[[str], AbstractContextManager] = _unmeasured) -> Expanded:
+    """Expand every marker of one page in its language (raises MarkerError with page:line).
+
+    `measure(kind)` is entered around each renderer call (the hooks time them for make bench).
+    """
     has_charts = False
 
     def bind(kind: str, renderer: Renderer) -> Callable[[Marker], str]:
-        """The renderer of one kind for this page, timed under its kind (make bench)."""
+        """The renderer of one kind for this page, measured under its kind."""
         def call(marker: Marker) -> str:
             """Render one marker of the page."""
             nonlocal has_charts
             has_charts = has_charts or kind == "chart"
-            with timing.phase(timing.marker_phase(kind)):
+            with measure(kind):
                 return renderer(marker, ctx)
         return call
 

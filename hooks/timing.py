@@ -1,6 +1,6 @@
-"""Per-phase wall-clock totals of the hook pipeline, read by `make bench` (bench/run.py).
+"""Per-phase wall-clock totals of the hooks, read by `make bench` (bench/run.py).
 
-Pure and always on: entering a phase costs two `perf_counter` calls, far below a millisecond per
+It lives beside main.py, outside atlas/, because it reads the clock. Always on: entering a phase costs two `perf_counter` calls, far below a millisecond per
 build. Totals accumulate across both language builds of one process until `reset()`.
 """
 
@@ -43,6 +43,11 @@ def marker_phase(kind: str) -> str:
     if kind == "chart":
         return CHARTS
     return OTHER
+
+
+def marker(kind: str):
+    """Time one marker renderer under its kind's phase (registry.expand_page's `measure`)."""
+    return phase(marker_phase(kind))
 
 
 def snapshot() -> dict[str, dict[str, float]]:
