@@ -30,6 +30,12 @@ log = get_plugin_logger(__name__)
 _state: dict[str, object] = {"pages_404": {}}
 
 
+def _project(config) -> Path:
+    """The folder of the project being built: the one holding its mkdocs.yml (not this file's, which
+    may belong to another copy of the project when the hooks are imported once and reused)."""
+    return Path(config.config_file_path).resolve().parent
+
+
 def _site() -> Site:
     """The Site of the build in progress."""
     return _state["site"]  # type: ignore[return-value]
@@ -54,18 +60,20 @@ def on_config(config, **kwargs) -> None:
     search = config.plugins.get("material/search")
     if search is not None:  # the same file for both language builds, so this is idempotent
         with timing.phase(timing.CONFIG):
-            search.config.jieba_dict_user = str(workspace.jieba_user_dictionary())
+            glossary = _project(config) / "data" / "glossary.yaml"
+            search.config.jieba_dict_user = str(workspace.jieba_user_dictionary(glossary))
 
 
 def on_pre_build(config, **kwargs) -> None:
     """Load and check the data, and write the model pages (hook modules outlive `serve` rebuilds,
     so this runs every build and reuses the Site while nothing it is made from has changed)."""
-    signature = workspace.signature(workspace.DATA_DIR, Path(config.docs_dir))
+    data_dir, docs_dir = _project(config) / "data", Path(config.docs_dir)
+    signature = workspace.signature(data_dir, docs_dir)
     if _state.get("signature") != signature:
         try:
             with timing.phase(timing.LOAD):
-                catalog = workspace.load()
-                site = workspace.new_site(catalog, Path(config.docs_dir))
+                catalog = workspace.load(data_dir)
+                site = workspace.new_site(catalog, docs_dir, Path(config.theme.custom_dir) / "atlas")
         except DataError as error:
             raise PluginError(error.report()) from None
         _state.update(site=site, signature=signature)

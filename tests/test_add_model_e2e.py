@@ -1,8 +1,8 @@
 """An editor adds ONE model and its source to the YAML; the strict build does everything else.
 
-The repository is copied to a temporary folder (hooks/main.py reads the data next to itself, so the
-copy builds from its own data), one model and one source are appended, and the site is built once
-for the whole module.
+The repository is copied to a temporary folder, one model and one source are appended, and the copy
+is built once for the whole module with `mkdocs build --strict` in a fresh interpreter (the hooks
+read the data next to the `atlas` package they import, so the copy builds from its own data).
 """
 
 from __future__ import annotations
@@ -10,11 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import read_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_ID = "qwen2.5-coder-7b-instruct"
@@ -64,21 +69,22 @@ def _not_generated(folder: str, names: list[str]) -> list[str]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     """Copy the repository, add one model with a new source, build it once with --strict."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
     repo = tmp_path_factory.mktemp("repo")
     for name in ("content", "data", "hooks", "overrides"):
         shutil.copytree(ROOT / name, repo / name, ignore=_not_generated)
     shutil.copy(ROOT / "mkdocs.yml", repo / "mkdocs.yml")
     _append_to_list(repo / "data" / "models.yaml", "models", NEW_MODEL)
     _append_to_list(repo / "data" / "sources.yaml", "sources", NEW_SOURCE)
-
-    from atlas.catalog import load_catalog
-    assert MODEL_ID in load_catalog(repo / "data").models  # valid, cited data before building
+    assert MODEL_ID in read_catalog(repo / "data").models  # valid, cited data before building
 
     site_dir = tmp_path_factory.mktemp("site")
-    build(load_config(str(repo / "mkdocs.yml"), site_dir=str(site_dir), strict=True))
+    # a fresh interpreter, as an editor runs it: this process has already imported `atlas` from the
+    # real repository, whose workspace would read the real data/ rather than the copy's
+    env = {**os.environ, "PYTHONPATH": str(repo / "hooks"), "NO_MKDOCS_2_WARNING": "1",
+           "DISABLE_MKDOCS_2_WARNING": "true"}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+                          cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-4000:]
     assert not (ROOT / "content" / "models" / f"{MODEL_ID}.md").exists()  # the real repo is untouched
     return site_dir
 

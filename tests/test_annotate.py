@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from atlas import annotate
 from atlas.annotate import Annotation, annotate_html, build_pattern
+from conftest import make_site
 
 TERMS = [
     Annotation("混合专家模型", "moe", "../glossary/#term-moe", "每个 token 只激活部分专家。"),
@@ -61,7 +62,7 @@ def test_markup_is_preserved_byte_for_byte():
     """Entities, comments, attributes and void elements survive unchanged."""
     html = '<p class="a" data-x=\'1\'>A &amp; B &#x27; <br> <img src="i.png" alt="MoE"/> <!-- MoE --></p>'
     assert annotate_html(html, []) == html
-    assert annotate_html(html, TERMS) == html.replace("B &#x27;", "B &#x27;")  # no term in text nodes
+    assert annotate_html(html, TERMS) == html  # "MoE" is only in an attribute and a comment
 
 
 def test_term_after_skipped_element_is_annotated():
@@ -74,6 +75,26 @@ def test_longest_spelling_wins():
     """Longer terms are tried first so a short alias cannot split a long term."""
     pattern = build_pattern([Annotation("专家模型", "a", "#", ""), Annotation("混合专家模型", "b", "#", "")])
     assert pattern.search("混合专家模型").group(0) == "混合专家模型"
+
+
+def test_page_annotation_links_to_the_glossary_from_the_page(fixture_catalog):
+    """Context.annotate links a page's first mention to the glossary, relative to the page and in its language."""
+    site = make_site(fixture_catalog, pages={})
+    zh = site.context("zh", "moe.md").annotate("<p>混合专家模型，也叫 MoE。</p>")
+    assert zh == ('<p><a class="atlas-term" href="../glossary/#term-moe" title="每个 token 只激活部分专家的架构。">'
+                  '混合专家模型</a>，也叫 MoE。</p>')
+    deep = site.context("en", "models/qwq-32b.en.md").annotate("<p>A Mixture of Experts model.</p>")
+    assert ('<a class="atlas-term" href="../../glossary/#term-moe" '
+            'title="An architecture that activates only some experts per token.">Mixture of Experts</a>') in deep
+    assert site.context("en", "moe.en.md").annotate("<p>混合专家模型</p>") == "<p>混合专家模型</p>"
+
+
+def test_the_glossary_page_is_not_annotated(fixture_catalog):
+    """The glossary's own text is not linked to itself, in either language."""
+    site = make_site(fixture_catalog, pages={})
+    for lang, page in (("zh", "glossary.md"), ("en", "glossary.en.md")):
+        assert site.context(lang, page).annotate("<p>MoE</p>") == "<p>MoE</p>"
+    assert "atlas-term" in site.context("zh", "moe.md").annotate("<p>MoE</p>")  # elsewhere it is
 
 
 _BACKTRACKING_TOKEN = re.compile(

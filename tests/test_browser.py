@@ -4,6 +4,10 @@ Playwright for Python drives Debian's Chromium (no browser download). The site i
 (the session fixture `built_site` in conftest.py, --strict) and served by a threaded
 http.server on 127.0.0.1 under the path of `site_url` (e.g. /qwen-atlas/), as on GitHub Pages.
 Without Chromium the tests are skipped, except in CI (CI=true), where that is a failure.
+
+The pages come from one template each, so the tests visit one page of each kind in each
+language (the fixture `samples`, chosen from the content folder, the data and the built site),
+not every page.
 """
 
 from __future__ import annotations
@@ -15,12 +19,17 @@ import shutil
 import sys
 import threading
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from atlas.markers import find_markers
+from atlas.selections import plotted_models
+from atlas.stubs import STUB_DIR, is_stub
+from atlas.workspace import CONTENT_DIR
 
 pytestmark = pytest.mark.browser
 
@@ -204,19 +213,75 @@ def page(browser, server):
 
 
 # ---------------------------------------------------------------------------
-# Helpers
+# One page of each kind
 # ---------------------------------------------------------------------------
 
+LANGS = ("zh", "en")
+# The kinds of page the site is made of (one template or page type each); `samples` finds a page of each.
+KINDS = ("home", "prose", "chart", "table", "model", "glossary", "data", "404")
+# kind -> the block marker that makes a page of that kind (the first page holding it, by name, is used).
+MARKER_KINDS = {"chart": "chart", "table": "model-index", "glossary": "glossary", "data": "downloads"}
+TERM = re.compile(r'<a class="atlas-term"[^>]* title="[^"]+"')
+TABLE_OR_CHART = re.compile(r"<table|atlas-chart__plot")
 
-def site_pages(site_dir: Path) -> list[str]:
-    """Every HTML page of the built site as a path below the root (pages as directories)."""
-    pages = []
-    for html in sorted(site_dir.rglob("*.html")):
-        rel = html.relative_to(site_dir).as_posix()
-        if rel.startswith("assets/"):
+
+def html_file(site_dir: Path, path: str) -> Path:
+    """The built file of a page path below the root ("" and "x/" are directories, "404.html" a file)."""
+    return site_dir / (path + "index.html" if path.endswith("/") or not path else path)
+
+
+def in_lang(path: str, lang: str) -> str:
+    """A (Chinese) page path in a language: the English page lives below en/."""
+    return path if lang == "zh" else "en/" + path
+
+
+def content_pages() -> dict[str, list[str]]:
+    """Page path below the root -> the marker kinds of its Chinese Markdown, for the hand-written
+    pages of the content folder (the generated model stubs are left out)."""
+    pages = {}
+    for source in sorted(CONTENT_DIR.rglob("*.md")):
+        text = source.read_text("utf-8")
+        if source.name.endswith(".en.md") or is_stub(text):
             continue
-        pages.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+        name = source.relative_to(CONTENT_DIR).as_posix()
+        path = name[: -len("index.md")] if source.name == "index.md" else name[: -len(".md")] + "/"
+        pages[path] = [marker.kind for marker in find_markers(text, name)]
     return pages
+
+
+@pytest.fixture(scope="module")
+def samples(built_site: Path, catalog) -> dict[str, str]:
+    """kind -> the Chinese path of one page of that kind (its English page is below en/).
+
+    home: the home page. prose: the page without tables and charts that has the most glossary
+    annotations. chart / table / glossary / data: the first page holding a chart, the model index,
+    the glossary, the downloads. model: the generated page of the model drawn in the most charts.
+    404: 404.html.
+    """
+    pages = content_pages()
+    found = {"home": "", "404": "404.html"}
+    for kind, marker in MARKER_KINDS.items():
+        holders = [path for path, kinds in pages.items() if marker in kinds]
+        assert holders, f"no content page holds an atlas:{marker} marker (the {kind} page)"
+        found[kind] = holders[0]
+    plain = {path: len(TERM.findall(html)) for path in pages if path
+             for html in [html_file(built_site, path).read_text("utf-8")] if not TABLE_OR_CHART.search(html)}
+    assert plain and max(plain.values()) > 0, f"no prose page with glossary annotations: {plain}"
+    found["prose"] = max(plain, key=lambda path: (plain[path], path))
+    charts_of = Counter(model for ids in plotted_models(catalog).values() for model in ids)
+    assert charts_of, "no chart plots any model"
+    model = min(charts_of, key=lambda model: (-charts_of[model], model))
+    found["model"] = f"{STUB_DIR}/{model}/"
+    assert set(found) == set(KINDS)
+    for kind, path in found.items():
+        for lang in LANGS:
+            assert html_file(built_site, in_lang(path, lang)).is_file(), f"{kind} page {in_lang(path, lang)} not built"
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
 
 
 def wait_until_search_ready(page) -> None:
@@ -228,14 +293,53 @@ def wait_until_search_ready(page) -> None:
     }""", timeout=15_000)
 
 
-def search(page, server: Served, lang_root: str, query: str) -> list[str]:
-    """Type a query into the search box of a language's home page; the result article links, in order."""
-    page.goto(server.url(lang_root))
-    wait_until_search_ready(page)
+def wait_until_charts_drawn(page) -> int:
+    """Wait until every chart of the page has drawn an SVG; the number of charts (fails naming the others)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    undrawn = """() => [...document.querySelectorAll('.atlas-chart__plot')]
+        .filter(plot => !(plot.hasAttribute('data-rendered') && plot.querySelector('svg')))
+        .map(plot => plot.getAttribute('data-chart'))"""
+    assert page.locator(".atlas-chart__plot").count(), f"no chart (.atlas-chart__plot) on {page.url}"
+    try:
+        page.wait_for_function(f"() => ({undrawn})().length === 0", timeout=20_000)
+    except PlaywrightTimeout:
+        pytest.fail(f"charts not drawn on {page.url} within 20 s: {page.evaluate(undrawn)}; "
+                    f"console: {page.watch.console_errors}")
+    return page.locator(".atlas-chart__plot").count()
+
+
+@pytest.fixture(scope="module")
+def search_page(browser, server):
+    """`search_page(lang_root)`: one page per language on its home page with the search index loaded,
+    reused by every query (typing a new query replaces the results)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", service_workers="block")
+    opened = {}
+
+    def open_page(lang_root: str):
+        """The home page of a language, ready to search."""
+        if lang_root not in opened:
+            page = context.new_page()
+            page.goto(server.url(lang_root))
+            wait_until_search_ready(page)
+            opened[lang_root] = page
+        return opened[lang_root]
+
+    try:
+        yield open_page
+    finally:
+        context.close()
+
+
+def search(page, query: str) -> list[str]:
+    """Type a query into the search box of a page; the result article links, in order."""
     box = page.locator("input.md-search__input")
     box.click()
-    box.fill(query)
+    box.fill("")
     box.press("End")  # fill() sends no key events; Material searches on keyup
+    page.wait_for_function("() => !document.querySelector('.md-search-result__item')", timeout=10_000)
+    box.fill(query)
+    box.press("End")
     page.wait_for_selector(".md-search-result__item", timeout=10_000)
     links = page.eval_on_selector_all(
         ".md-search-result__list > .md-search-result__item > a.md-search-result__link:first-child",
@@ -271,20 +375,21 @@ def check_results(server: Served, lang_root: str, query: str, links: list[str], 
 
 
 @pytest.mark.parametrize("query", list(ZH_QUERIES))
-def test_chinese_search_lists_chinese_pages_only(page, server, query):
+def test_chinese_search_lists_chinese_pages_only(search_page, server, query):
     """A Chinese query on the Chinese site: a relevant Chinese page first, no English page at all."""
-    check_results(server, "", query, search(page, server, "", query), ZH_QUERIES[query])
+    check_results(server, "", query, search(search_page(""), query), ZH_QUERIES[query])
 
 
-def test_chinese_search_matches_part_of_a_term(page, server):
+def test_chinese_search_matches_part_of_a_term(search_page, server):
     """专家 alone still finds the MoE page (the jieba user dictionary must not glue 混合专家)."""
-    paths = [below(server.root, href) for href in search(page, server, "", "专家")]
+    paths = [below(server.root, href) for href in search(search_page(""), "专家")]
     assert "moe/" in paths[:3], paths
 
 
-def test_chinese_query_keeps_its_last_word(page, server):
+def test_chinese_query_keeps_its_last_word(search_page):
     """混合专家 searches 混合 and 专家 (Material's worker dropped a query's last word; ours is patched)."""
-    search(page, server, "", "混合专家")
+    page = search_page("")
+    search(page, "混合专家")
     marked = page.eval_on_selector_all(".md-search-result__list mark", "els => els.map(e => e.textContent)")
     assert "专家" in marked and "混合" in marked, sorted(set(marked))
     assert page.evaluate("JSON.parse(document.getElementById('__config').textContent).search").endswith(
@@ -292,21 +397,22 @@ def test_chinese_query_keeps_its_last_word(page, server):
 
 
 @pytest.mark.parametrize("query", list(EN_QUERIES))
-def test_english_search_lists_english_pages_only(page, server, query):
+def test_english_search_lists_english_pages_only(search_page, server, query):
     """An English query on the English site: a relevant English page first, only English pages."""
-    check_results(server, "en/", query, search(page, server, "en/", query), EN_QUERIES[query])
+    check_results(server, "en/", query, search(search_page("en/"), query), EN_QUERIES[query])
 
 
-def test_search_result_titles_have_no_zero_width_characters(page, server):
+def test_search_result_titles_have_no_zero_width_characters(search_page):
     """Result titles show no U+200B left over from jieba segmentation."""
-    search(page, server, "", "混合专家")
+    page = search_page("")
+    search(page, "混合专家")
     titles = page.eval_on_selector_all(".md-search-result__article h1, .md-search-result__article h2",
                                        "els => els.map(e => e.textContent)")
     assert titles and not [t for t in titles if "\u200b" in t], titles
 
 
 # ---------------------------------------------------------------------------
-# Navigation
+# Navigation and clean page loads
 # ---------------------------------------------------------------------------
 
 
@@ -324,25 +430,24 @@ def switch_language(page, lang: str) -> None:
         page.click(f".md-select__link[hreflang='{lang}']")
 
 
-MODEL_PAGE = re.compile(r"^(en/)?models/[^/]+/$")
 AFTER_LOAD_FETCHES = """() => {
     const done = performance.getEntriesByType('resource').map(entry => entry.name.split('?')[0]);
     return done.some(url => url.endsWith('/search/search_index.json'));
 }"""
 
 
-def test_language_switcher_keeps_the_page(page, server):
-    """Clicking the header's language menu goes zh -> en -> zh on the same page (a sample of pages;
-    test_every_page_loads_cleanly checks the switcher links of every page)."""
-    models = [p for p in site_pages(server.site_dir) if MODEL_PAGE.match(p) and not p.startswith("en/")]
-    for rel in ["", "moe/", "models/", *models[:1]]:
-        page.goto(server.url(rel))
-        switch_language(page, "en")
-        assert below(server.root, page.url) == "en/" + rel
-        assert page.get_attribute("html", "lang") == "en"
-        switch_language(page, "zh")
-        assert below(server.root, page.url) == rel
-        assert page.get_attribute("html", "lang") == "zh"
+@pytest.mark.parametrize("kind", ["home", "prose", "table", "model"])
+def test_language_switcher_keeps_the_page(page, server, samples, kind):
+    """Clicking the header's language menu goes zh -> en -> zh on the same page (the switcher links
+    of every kind of page are checked by test_page_loads_cleanly)."""
+    path = samples[kind]
+    page.goto(server.url(path))
+    switch_language(page, "en")
+    assert below(server.root, page.url) == "en/" + path
+    assert page.get_attribute("html", "lang") == "en"
+    switch_language(page, "zh")
+    assert below(server.root, page.url) == path
+    assert page.get_attribute("html", "lang") == "zh"
     assert not page.watch.failed, page.watch.failed
     assert not page.watch.console_errors, page.watch.console_errors
 
@@ -359,45 +464,45 @@ def test_navigation_matches_across_languages(page, server):
     assert [t for _, t in zh if HAN.search(t)], "Chinese nav has no Chinese titles"
 
 
-def test_every_page_loads_cleanly(page, server):
-    """Every page of both languages: only local requests, no console error, no failed request,
-    and a language switcher that points to the same page in the other language.
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_page_loads_cleanly(page, server, samples, kind, lang):
+    """One page of each kind in each language: its <html lang>, a language switcher to the same page
+    in the other language, only local requests, no console error, no failed request.
 
-    After the load event each page is given time to finish fetching its search index; on the
-    two home pages the test waits until the search worker is ready (worker and lunr scripts).
-    Any sitemap request (the 404s of stack-notes P30) is made while the page loads.
+    The page is given time to fetch its search index after the load event; on the home page the
+    test waits until the search worker is ready, on a chart page until every chart is drawn. Any
+    sitemap request (the 404s of stack-notes P30) is made while the page loads.
     """
-    pages = site_pages(server.site_dir)
-    assert "404.html" in pages and "en/404.html" in pages and "en/" in pages
-    problems = []
+    path = in_lang(samples[kind], lang)
     mark = len(server.log)
-    for path in pages:
-        page.watch.reset()
-        page.goto(server.url(path), wait_until="load")
-        page.wait_for_function(AFTER_LOAD_FETCHES, timeout=15_000)
-        if path in ("", "en/"):
-            wait_until_search_ready(page)
-        english = path.startswith("en/")
-        if page.get_attribute("html", "lang") != ("en" if english else "zh"):
-            problems.append(f"{path}: wrong html lang")
-        if not path.endswith("404.html"):
-            other = page.eval_on_selector(f".md-select__link[hreflang={'zh' if english else 'en'}]", "a => a.href")
-            expected = path[len("en/"):] if english else "en/" + path
-            if other != server.url(expected):
-                problems.append(f"{path}: language switcher goes to {other}")
-        problems += [f"{path}: request to another host: {url}" for url in page.watch.foreign()]
-        problems += [f"{path}: console error: {text}" for text in page.watch.console_errors]
-        problems += [f"{path}: failed request: {text}" for text in page.watch.failed]
-    problems += [f"server answered {status} for {path}" for path, status in server.errors_since(mark)]
+    page.goto(server.url(path), wait_until="load")
+    page.wait_for_function(AFTER_LOAD_FETCHES, timeout=15_000)
+    if kind == "home":
+        wait_until_search_ready(page)
+    if kind == "chart":
+        wait_until_charts_drawn(page)
+    problems = []
+    if page.get_attribute("html", "lang") != lang:
+        problems.append(f"{path}: <html lang> is {page.get_attribute('html', 'lang')!r}, not {lang!r}")
+    if kind != "404":
+        other = "en" if lang == "zh" else "zh"
+        href = page.eval_on_selector(f".md-select__link[hreflang={other}]", "a => a.href")
+        if href != server.url(in_lang(samples[kind], other)):
+            problems.append(f"{path}: language switcher goes to {href}")
+    problems += [f"{path}: request to another host: {url}" for url in page.watch.foreign()]
+    problems += [f"{path}: console error: {text}" for text in page.watch.console_errors]
+    problems += [f"{path}: failed request: {text}" for text in page.watch.failed]
+    problems += [f"server answered {status} for {served}" for served, status in server.errors_since(mark)]
     assert not problems, "\n".join(problems)
 
 
-def test_404_pages_are_in_their_language(page, server):
+def test_404_pages_are_in_their_language(page, server, samples):
     """A missing page gets the 404 status; /404.html is Chinese and /en/404.html English, both styled."""
     response = page.goto(server.url("no-such-page/"))
     assert response.status == 404
-    for path, lang in (("404.html", "zh"), ("en/404.html", "en")):
-        page.goto(server.url(path))
+    for lang in LANGS:
+        page.goto(server.url(in_lang(samples["404"], lang)))
         assert page.get_attribute("html", "lang") == lang
         assert page.locator("h1").first.inner_text().strip() == "404 - Not found"
         assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
@@ -408,20 +513,15 @@ def test_404_pages_are_in_their_language(page, server):
 # ---------------------------------------------------------------------------
 
 
-def chart_pages(site_dir: Path) -> list[str]:
-    """Pages (below the root) whose HTML contains a chart container."""
-    return [path for path in site_pages(site_dir)
-            if "atlas-chart__plot" in (site_dir / (path + "index.html" if path.endswith("/") or not path
-                                                    else path)).read_text("utf-8")]
-
-
-def test_charts_render_and_follow_the_palette(page, server):
-    """A chart draws an SVG in .atlas-chart__plot and restyles when the palette toggle is clicked."""
-    pages = chart_pages(server.site_dir)
-    assert pages, "no page with a chart (.atlas-chart__plot) in the built site"
-    page.goto(server.url(pages[0]))
-    page.wait_for_selector(".atlas-chart__plot[data-rendered] svg", timeout=20_000)
+@pytest.mark.parametrize("lang", LANGS)
+def test_charts_render_and_follow_the_palette(page, server, samples, lang):
+    """Every chart of a chart page draws an SVG in .atlas-chart__plot, in the page's language (no Chinese
+    on the English page), and restyles when the palette toggle is clicked."""
+    page.goto(server.url(in_lang(samples["chart"], lang)))
+    wait_until_charts_drawn(page)
     plot = ".atlas-chart__plot[data-rendered]"
+    text = " ".join(page.eval_on_selector_all(f"{plot} svg text", "els => els.map(e => e.textContent)"))
+    assert bool(HAN.search(text)) == (lang == "zh"), f"chart text not in {lang}: {text[:300]}"
     colour = f"""() => {{
         const text = document.querySelector('{plot} svg text');
         return text ? getComputedStyle(text).fill : null;
@@ -434,9 +534,11 @@ def test_charts_render_and_follow_the_palette(page, server):
     assert not page.watch.console_errors, page.watch.console_errors
 
 
-def test_glossary_terms_have_tooltips_in_chinese_text(page, server):
-    """Chinese running text carries glossary links with a title; hovering one shows the definition."""
-    page.goto(server.url("moe/"))
+@pytest.mark.parametrize("lang", LANGS)
+def test_glossary_terms_have_tooltips_in_running_text(page, server, samples, lang):
+    """Running text of the prose page carries glossary links with a definition in the page's language
+    as title; hovering one shows the definition."""
+    page.goto(server.url(in_lang(samples["prose"], lang)))
     # Material moves `title` into its own tooltip element, so read the served HTML for the attribute.
     terms = page.evaluate("""async () => {
         const html = await (await fetch(location.href)).text();
@@ -444,12 +546,13 @@ def test_glossary_terms_have_tooltips_in_chinese_text(page, server):
         return [...doc.querySelectorAll('.md-content a.atlas-term[title]')].map(a => ({
             text: a.textContent, title: a.getAttribute('title'), context: a.parentElement.textContent}));
     }""")
-    chinese = [t for t in terms if HAN.search(t["text"]) and HAN.search(t["context"])]
-    assert chinese, f"no glossary term with a title in Chinese text: {terms[:5]}"
-    assert all(t["title"].strip() for t in chinese), chinese[:5]
-    term = page.locator(".md-content a.atlas-term", has_text=chinese[0]["text"]).first
+    chinese = lang == "zh"
+    found = [t for t in terms if all(bool(HAN.search(t[key])) == chinese for key in ("text", "title", "context"))
+             and t["title"].strip()]
+    assert found, f"no glossary term with a {lang} title in {lang} text: {terms[:5]}"
+    term = page.locator(".md-content a.atlas-term", has_text=found[0]["text"]).first
     term.scroll_into_view_if_needed()
     term.hover()
     tooltip = page.locator(".md-tooltip2--active")
     tooltip.wait_for(timeout=5_000)
-    assert chinese[0]["title"].strip()[:10] in tooltip.inner_text()
+    assert found[0]["title"].strip()[:10] in tooltip.inner_text()

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from atlas import i18n
+
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 
@@ -85,10 +87,19 @@ def test_every_moe_model_in_the_moe_table(built_site: Path, catalog):
 
 
 def test_every_score_is_published(built_site: Path, catalog):
-    """Every benchmark score appears (with its source) on its model's page."""
-    for score in catalog.scores:
-        html = (built_site / f"models/{score.model}/index.html").read_text("utf-8")
-        assert catalog.sources[score.source].url in html
+    """Every benchmark score appears as a row of its model's score table, with its value and source."""
+    for model_id in catalog.models:
+        scores = catalog.scores_of(model_id)
+        page = (built_site / f"models/{model_id}/index.html").read_text("utf-8")
+        if not scores:
+            assert "atlas-model-scores" not in page, model_id
+            continue
+        table = page.split('class="atlas-table atlas-model-scores', 1)[1].split("</table>", 1)[0]
+        body = table.split("<tbody>", 1)[1]
+        assert body.count("<tr>") == len(scores), model_id
+        for score in scores:
+            assert f'<td class="atlas-num">{i18n.fmt_score(score.value, "zh")}</td>' in body, (model_id, score)
+            assert html.escape(catalog.sources[score.source].url) in body, (model_id, score.source)
 
 
 def test_every_glossary_term_and_source_listed(built_site: Path, catalog):

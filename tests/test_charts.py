@@ -1,8 +1,9 @@
-"""Charts: localized labels, plotted series equal to the data, deterministic and safe HTML.
+"""Charts: what each chart plots, localized labels, figures plotly.py accepts, complete and safe HTML.
 
-Pure tests (no MkDocs): they call hooks/atlas/charts.py with the real catalog. Every selection is
-recomputed here independently from the catalog, so a builder that drifts from its documented
-rule fails even if the figure still looks plausible.
+What a chart selects is tested on the small fixture catalog (tests/fixtures/catalog) against model
+ids and values worked out by hand from its YAML. The real data is tested for properties only:
+every chart of data/charts.yaml builds in both languages, validates against plotly.py's schema,
+and its data table shows exactly the models and values it plots.
 """
 
 from __future__ import annotations
@@ -11,39 +12,42 @@ import dataclasses
 import html
 import json
 import re
-from collections import defaultdict
 from pathlib import Path
 
 import markupsafe
 import plotly.graph_objects
 import plotly.offline
 import pytest
+import yaml
 
-from atlas import charts
+from conftest import make_site
+from atlas import charts, selections
 from atlas.markers import Marker, MarkerError
-from atlas.pages import expand_page
-from atlas.render import Context
+from atlas.registry import expand_page
+from atlas.selections import SELECTORS, SelectionError
 
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR = ROOT / "overrides" / "assets" / "vendor" / "plotly"
-CHART_IDS = sorted(charts.BUILDERS)
+# The charts of the real data, read from data/charts.yaml (parametrization happens before fixtures).
+CHART_IDS = [chart["id"] for chart in yaml.safe_load((ROOT / "data" / "charts.yaml").read_text("utf-8"))["charts"]]
 LANGS = ("zh", "en")
 SCRIPT = re.compile(r'<script type="application/json" id="chart-(?P<id>[a-z0-9.-]+)-data">(?P<json>.*?)</script>', re.S)
+TABLE_MODEL_LINK = re.compile(r'<a href="(?:\.\./)*models/([^/"]+)/">')
 
 
-def _ctx(catalog, lang: str, page: str = "page.md") -> Context:
-    """The rendering context of a page in one language."""
-    return Context(catalog, lang, page if lang == "zh" else page.replace(".md", ".en.md"))
+def _context(catalog, lang: str, page: str = "page.md"):
+    """A rendering context of `page` in one language for any catalog (charts shown on the real pages)."""
+    return make_site(catalog).context(lang, page if lang == "zh" else page.replace(".md", ".en.md"))
 
 
-def _render(catalog, chart_id: str, lang: str) -> str:
+def _render(ctx, chart_id: str) -> str:
     """The chart's HTML as a page would get it."""
-    return charts.render_chart(Marker("chart", {"id": chart_id}, "page.md", 1), _ctx(catalog, lang))
+    return charts.render_chart(Marker("chart", {"id": chart_id}, ctx.page, 1), ctx)
 
 
-def _figure(catalog, chart_id: str, lang: str) -> dict:
-    """The chart's plotly figure (data and layout)."""
-    return charts.chart_figure(chart_id, _ctx(catalog, lang))[0]
+def _figure(ctx, chart_id: str) -> dict:
+    """The chart's plotly figure (data, layout and config)."""
+    return charts.chart_view(chart_id, ctx)["payload"]
 
 
 def _embedded(markup: str) -> dict:
@@ -52,20 +56,16 @@ def _embedded(markup: str) -> dict:
     return json.loads(match.group("json"))
 
 
-def _is_qwen(catalog, model) -> bool:
-    """True for models of Qwen families."""
-    return catalog.families[model.family].qwen
+def _ids(models) -> list[str]:
+    """The ids of a list of models."""
+    return [m.id for m in models]
 
 
-def _family_name(catalog, family_id: str, lang: str) -> str:
-    """A family's name in one language."""
-    return getattr(catalog.families[family_id].name, lang)
-
-
-def _points(figure: dict, value_axis: str, label_axis: str) -> list[tuple]:
-    """(trace name, label, value) for every plotted, non-empty value."""
-    return [(trace.get("name"), label, value) for trace in figure["data"]
-            for label, value in zip(trace[label_axis], trace[value_axis]) if value is not None]
+@pytest.fixture(scope="module")
+def fx(fixture_catalog):
+    """`fx(lang)`: a context of the fixture catalog (English by default)."""
+    site = make_site(fixture_catalog)
+    return lambda lang="en": site.context(lang, "page.md" if lang == "zh" else "page.en.md")
 
 
 # ---------------------------------------------------------------------------
@@ -81,13 +81,19 @@ def test_vendored_plotly_matches_python_package():
     assert f"v{version}" in bundle.read_text(encoding="utf-8")[:300]
 
 
+def test_every_chart_has_texts_and_a_selector(catalog, fixture_catalog):
+    """data/charts.yaml and selections.SELECTORS name the same charts; the fixture covers every one."""
+    assert CHART_IDS and set(CHART_IDS) == set(catalog.charts) == set(SELECTORS)
+    assert set(fixture_catalog.charts) == set(SELECTORS)
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("chart_id", CHART_IDS)
-def test_figure_is_exactly_what_plotly_py_validates(catalog, chart_id, lang):
-    """The builders write plain JSON (no graph_objects at build time, for speed), so plotly.py's
+def test_figure_is_exactly_what_plotly_py_validates(ctx, chart_id, lang):
+    """The figures are plain JSON (no graph_objects at build time, for speed), so plotly.py's
     schema checks them here: every property must exist and keep its value through validation,
     and every trace type must be one the shipped basic bundle draws."""
-    figure = _figure(catalog, chart_id, lang)
+    figure = _figure(ctx(lang), chart_id)
     validated = plotly.graph_objects.Figure(data=figure["data"], layout=figure["layout"]).to_plotly_json()
     dump = lambda value: json.dumps(value, sort_keys=True, ensure_ascii=False)  # noqa: E731
     assert dump(validated["data"]) == dump(figure["data"])
@@ -95,36 +101,187 @@ def test_figure_is_exactly_what_plotly_py_validates(catalog, chart_id, lang):
     assert {trace["type"] for trace in figure["data"]} <= {"bar", "scatter", "pie"}
 
 
-def test_plotly_validation_would_catch_a_misspelt_property(catalog):
+def test_plotly_validation_would_catch_a_misspelt_property(ctx):
     """The check above can fail: a property plotly.js does not know is rejected."""
-    figure = _figure(catalog, "moe-params", "en")
+    figure = _figure(ctx("en"), "moe-params")
     figure["data"][0]["hovertemplat"] = "%{y}"
     with pytest.raises(ValueError, match="hovertemplat"):
         plotly.graph_objects.Figure(data=figure["data"], layout=figure["layout"])
 
 
-def test_every_chart_has_texts_and_a_builder(catalog):
-    """data/charts.yaml and the builders name the same charts."""
-    assert set(catalog.charts) == set(charts.BUILDERS)
-    assert {"tokens-by-generation", "release-timeline", "moe-params", "qwq-reasoning", "qwen3-flagship",
-            "context-by-generation", "license-by-generation"} <= set(CHART_IDS)
-
-
-def test_unknown_chart_id_is_a_clear_error(catalog):
+def test_unknown_chart_id_is_a_clear_error(ctx):
     """A typo in a page names the chart, the known ids, the page and the line."""
-    with pytest.raises(charts.ChartError, match=r"unknown chart 'moe-param'; expected one of: .*moe-params"):
-        _render(catalog, "moe-param", "zh")
+    with pytest.raises(ValueError, match=r"unknown chart 'moe-param'; expected one of: .*moe-params"):
+        _render(ctx("zh"), "moe-param")
     with pytest.raises(MarkerError, match=r"^guide\.md:3: atlas:chart: unknown chart 'nope'"):
-        expand_page("# T\n\n<!-- atlas:chart id=nope -->\n", "guide.md", "zh", catalog)
+        expand_page("# T\n\n<!-- atlas:chart id=nope -->\n", ctx("zh", "guide.md"))
     with pytest.raises(MarkerError, match=r"missing argument\(s\): id"):
-        expand_page("<!-- atlas:chart -->\n", "guide.md", "zh", catalog)
+        expand_page("<!-- atlas:chart -->\n", ctx("zh", "guide.md"))
 
 
 def test_chart_without_texts_is_a_clear_error(catalog):
-    """A builder whose chart has no entry in data/charts.yaml says what to add."""
+    """A chart with a selector but no entry in data/charts.yaml says what to add."""
     trimmed = dataclasses.replace(catalog, charts={k: v for k, v in catalog.charts.items() if k != "moe-params"})
-    with pytest.raises(charts.ChartError, match=r"'moe-params' has no entry in data/charts\.yaml"):
-        _render(trimmed, "moe-params", "en")
+    with pytest.raises(ValueError, match=r"'moe-params' has no entry in data/charts\.yaml"):
+        _render(_context(trimmed, "en"), "moe-params")
+
+
+def test_chart_with_nothing_to_plot_is_a_clear_error(fixture_catalog):
+    """Without any Qwen MoE model the MoE chart names what is missing, and plots no model elsewhere."""
+    models = {k: dataclasses.replace(m, moe=None) for k, m in fixture_catalog.models.items()}
+    flat = dataclasses.replace(fixture_catalog, models=models)
+    with pytest.raises(SelectionError, match="no Qwen model has a moe configuration"):
+        selections.moe_params(flat)
+    with pytest.raises(MarkerError, match=r"^page\.md:1: atlas:chart: no Qwen model has a moe configuration"):
+        expand_page("<!-- atlas:chart id=moe-params -->\n", _context(flat, "zh"))
+    assert selections.plotted_models(flat)["moe-params"] == frozenset()
+
+
+# ---------------------------------------------------------------------------
+# Selections on the fixture catalog (expected ids worked out from tests/fixtures/catalog)
+# ---------------------------------------------------------------------------
+
+
+def test_tokens_by_generation_selects_each_familys_largest_corpus(fixture_catalog):
+    """Qwen2.5: 18T (both sizes); Qwen3: 36T; QwQ has no figure and the 2507 variant inherits its base's."""
+    groups = selections.tokens_by_generation(fixture_catalog).groups
+    assert [(family, value, _ids(models)) for family, value, models in groups] == [
+        ("qwen2.5", 18, ["qwen2.5-7b", "qwen2.5-72b"]),
+        ("qwen3", 36, ["qwen3-235b-a22b"]),
+    ]
+
+
+def test_context_by_generation_counts_variants(fixture_catalog):
+    """Qwen3's longest context is the 256K of its Instruct-2507 variant, not the base's 128K."""
+    groups = selections.context_by_generation(fixture_catalog).groups
+    assert [(family, value, _ids(models)) for family, value, models in groups] == [
+        ("qwen2.5", 131072, ["qwen2.5-7b", "qwen2.5-72b"]),
+        ("qwq", 131072, ["qwq-32b"]),
+        ("qwen3", 262144, ["qwen3-235b-a22b-instruct-2507"]),
+    ]
+
+
+def test_release_timeline_selects_open_qwen_models_by_date(fixture_catalog):
+    """Every open Qwen model with a date and size, by date then id; the peer DeepSeek-R1 is left out."""
+    assert _ids(selections.release_timeline(fixture_catalog).models) == [
+        "qwen2.5-72b", "qwen2.5-7b", "qwq-32b", "qwen3-235b-a22b", "qwen3-235b-a22b-instruct-2507"]
+
+
+def test_release_timeline_drops_a_variant_on_its_bases_point(fixture_catalog):
+    """A variant released the same day with the same size as its base would hide under it."""
+    models = dict(fixture_catalog.models)
+    variant = models["qwen3-235b-a22b-instruct-2507"]
+    models[variant.id] = dataclasses.replace(variant, released=models["qwen3-235b-a22b"].released)
+    same_day = dataclasses.replace(fixture_catalog, models=models)
+    assert _ids(selections.release_timeline(same_day).models) == [
+        "qwen2.5-72b", "qwen2.5-7b", "qwq-32b", "qwen3-235b-a22b"]
+
+
+def test_moe_params_keeps_one_bar_per_expert_layout(fixture_catalog):
+    """The 2507 update repeats its base's layout (235B/22B, 128 routed, 8 active): one bar, the earliest."""
+    [model] = selections.moe_params(fixture_catalog).models
+    assert model.id == "qwen3-235b-a22b"
+    assert (model.moe.routed_experts, model.moe.activated_experts, model.moe.shared_experts) == (128, 8, 0)
+
+
+def test_qwq_reasoning_selects_sourced_scores_of_qwq_and_peers(fixture_catalog):
+    """QwQ-32B, then DeepSeek-R1 (a peer with three scores); benchmarks missing from the data are dropped."""
+    grid = selections.qwq_reasoning(fixture_catalog)
+    assert grid.benchmarks == ["math-500", "aime24", "livecodebench"]
+    values = [(model.id, [s.value if s else None for s in scores]) for model, scores in grid.rows]
+    assert values == [("qwq-32b", [None, 79.5, 63.4]), ("deepseek-r1", [97.3, 79.8, 65.9])]
+
+
+def test_qwen3_flagship_uses_thinking_mode_and_its_own_table(fixture_catalog):
+    """Arena-Hard is 95.6 (thinking, Table 11), not 96.1 (non-thinking); DeepSeek-R1 only where Table 11 has it."""
+    grid = selections.qwen3_flagship(fixture_catalog)
+    assert grid.benchmarks == ["arena-hard", "aime24"]
+    values = [(model.id, [s.value if s else None for s in scores]) for model, scores in grid.rows]
+    assert values == [("qwen3-235b-a22b", [95.6, 85.7]), ("deepseek-r1", [None, 79.8])]
+
+
+def test_license_by_generation_counts_every_open_variant(fixture_catalog):
+    """Models per (family, licence): the Qwen Licence covers only Qwen2.5-72B; the peer is not counted."""
+    counts = selections.license_by_generation(fixture_catalog)
+    assert counts.families == ["qwen2.5", "qwq", "qwen3"]
+    assert counts.licences == ["apache-2.0", "qwen"]
+    assert {key: _ids(models) for key, models in counts.groups.items()} == {
+        ("qwen2.5", "apache-2.0"): ["qwen2.5-7b"],
+        ("qwen2.5", "qwen"): ["qwen2.5-72b"],
+        ("qwq", "apache-2.0"): ["qwq-32b"],
+        ("qwen3", "apache-2.0"): ["qwen3-235b-a22b", "qwen3-235b-a22b-instruct-2507"],
+    }
+
+
+def test_plotted_models_of_the_fixture(fixture_catalog):
+    """plotted_models (what model pages link) gives every chart's models."""
+    qwen3 = {"qwen3-235b-a22b", "qwen3-235b-a22b-instruct-2507"}
+    assert selections.plotted_models(fixture_catalog) == {
+        "tokens-by-generation": {"qwen2.5-7b", "qwen2.5-72b", "qwen3-235b-a22b"},
+        "context-by-generation": {"qwen2.5-7b", "qwen2.5-72b", "qwq-32b", "qwen3-235b-a22b-instruct-2507"},
+        "release-timeline": {"qwen2.5-7b", "qwen2.5-72b", "qwq-32b", *qwen3},
+        "moe-params": {"qwen3-235b-a22b"},
+        "qwq-reasoning": {"qwq-32b", "deepseek-r1"},
+        "qwen3-flagship": {"qwen3-235b-a22b", "deepseek-r1"},
+        "license-by-generation": {"qwen2.5-7b", "qwen2.5-72b", "qwq-32b", *qwen3},
+    }
+
+
+# ---------------------------------------------------------------------------
+# Figures of the fixture: the traces carry exactly the selected values
+# ---------------------------------------------------------------------------
+
+
+def test_family_bars_of_the_fixture(fx):
+    """One bar per family, earliest on top, with its largest value and a short label."""
+    tokens = _figure(fx("en"), "tokens-by-generation")
+    [bar] = tokens["data"]
+    assert (bar["y"], bar["x"], bar["orientation"]) == (["Qwen2.5", "Qwen3"], [18, 36], "h")
+    [bar] = _figure(fx("en"), "context-by-generation")["data"]
+    assert (bar["y"], bar["x"], bar["text"]) == (["Qwen2.5", "QwQ", "Qwen3"], [131072] * 2 + [262144],
+                                                 ["128K", "128K", "256K"])
+    assert tokens["layout"]["yaxis"]["autorange"] == "reversed"
+
+
+def test_timeline_of_the_fixture(fx):
+    """One scatter trace per family, in family order, on a date axis and a log size axis."""
+    figure = _figure(fx("en"), "release-timeline")
+    points = [(t["name"], list(zip(t["x"], t["y"]))) for t in figure["data"]]
+    assert points == [
+        ("Qwen2.5", [("2024-09-19", 72.7), ("2024-09-19", 7.61)]),
+        ("QwQ", [("2025-03-06", 32.5)]),
+        ("Qwen3", [("2025-04-29", 235), ("2025-07-21", 235)]),
+    ]
+    assert figure["layout"]["xaxis"]["type"] == "date" and figure["layout"]["yaxis"]["type"] == "log"
+
+
+def test_score_bars_of_the_fixture(fx):
+    """One trace per model; a missing score is a gap (None), not a zero."""
+    figure = _figure(fx("en"), "qwq-reasoning")
+    assert [(t["name"], t["x"], t["y"]) for t in figure["data"]] == [
+        ("QwQ-32B", ["MATH-500", "AIME'24", "LiveCodeBench"], [None, 79.5, 63.4]),
+        ("DeepSeek-R1", ["MATH-500", "AIME'24", "LiveCodeBench"], [97.3, 79.8, 65.9]),
+    ]
+    flagship = _figure(fx("en"), "qwen3-flagship")
+    assert [(t["name"], t["y"]) for t in flagship["data"]] == [("Qwen3-235B-A22B", [95.6, 85.7]),
+                                                                 ("DeepSeek-R1", [None, 79.8])]
+
+
+def test_licence_bars_of_the_fixture(fx):
+    """Stacked horizontal bars: one trace per licence, a count per family (None where there is none)."""
+    figure = _figure(fx("en"), "license-by-generation")
+    assert [(t["name"], t["y"], t["x"]) for t in figure["data"]] == [
+        ("Apache 2.0", ["Qwen2.5", "QwQ", "Qwen3"], [1, 1, 2]),
+        ("Qwen License", ["Qwen2.5", "QwQ", "Qwen3"], [1, None, None]),
+    ]
+    assert figure["layout"]["barmode"] == "stack"
+
+
+def test_moe_bars_of_the_fixture(fx):
+    """Total and active parameters side by side, with the expert layout in the hover data."""
+    total, active = _figure(fx("en"), "moe-params")["data"]
+    assert (total["x"], total["y"], active["y"]) == (["Qwen3-235B-A22B"], [235], [22])
+    assert total["customdata"] == [["Qwen3-235B-A22B", "235B", "22B", 128, 8, 0]]
 
 
 # ---------------------------------------------------------------------------
@@ -133,9 +290,9 @@ def test_chart_without_texts_is_a_clear_error(catalog):
 
 
 @pytest.mark.parametrize("chart_id", CHART_IDS)
-def test_labels_are_localized_from_data(catalog, chart_id):
+def test_labels_are_localized_from_data(catalog, ctx, chart_id):
     """Title, axis titles and ui-derived trace names come from charts.yaml / ui.yaml per language."""
-    figures = {lang: _figure(catalog, chart_id, lang) for lang in LANGS}
+    figures = {lang: _figure(ctx(lang), chart_id) for lang in LANGS}
     chart_ui = {lang: {catalog.text(key, lang) for key in catalog.ui if key.startswith("chart-")} for lang in LANGS}
     for lang, figure in figures.items():
         layout = figure["layout"]
@@ -154,176 +311,31 @@ def test_labels_are_localized_from_data(catalog, chart_id):
         assert zh_trace["hovertemplate"] != en_trace["hovertemplate"]
 
 
-def test_hover_and_ticks_use_localized_number_formats(catalog):
+def test_hover_and_ticks_use_localized_number_formats(fx):
     """zh: '总参数量：2350 亿'; en: 'Total: 235B'; dates and ticks follow the language."""
-    zh, en = (_figure(catalog, "moe-params", lang) for lang in LANGS)
+    zh, en = (_figure(fx(lang), "moe-params") for lang in LANGS)
     assert "总参数量：%{customdata[1]}" in zh["data"][0]["hovertemplate"]
     assert "Total: %{customdata[1]}" in en["data"][0]["hovertemplate"]
-    row = {"zh": None, "en": None}
-    for lang, figure in (("zh", zh), ("en", en)):
-        row[lang] = next(c for c in figure["data"][0]["customdata"] if c[0] == "Qwen3-235B-A22B")
-    assert row["zh"][1:3] == ["2350 亿", "220 亿"] and row["en"][1:3] == ["235B", "22B"]
-    assert "100 亿" in zh["layout"]["yaxis"]["ticktext"] and "10B" in en["layout"]["yaxis"]["ticktext"]
+    assert zh["data"][0]["customdata"][0][1:3] == ["2350 亿", "220 亿"]
+    assert en["data"][0]["customdata"][0][1:3] == ["235B", "22B"]
+    assert "200 亿" in zh["layout"]["yaxis"]["ticktext"] and "20B" in en["layout"]["yaxis"]["ticktext"]
     assert zh["layout"]["yaxis"]["tickvals"] == en["layout"]["yaxis"]["tickvals"]  # same values, own labels
-    timeline = {lang: _figure(catalog, "release-timeline", lang) for lang in LANGS}
-    first = {lang: next(c for t in timeline[lang]["data"] for c in t["customdata"] if c[0] == "Qwen-7B")
-             for lang in LANGS}
-    assert first["zh"][1] == "2023年8月3日" and first["en"][1] == "3 Aug 2023"
+    timeline = {lang: _figure(fx(lang), "release-timeline") for lang in LANGS}
+    first = {lang: timeline[lang]["data"][0]["customdata"][1] for lang in LANGS}  # Qwen2.5-7B
+    assert first["zh"][:2] == ["Qwen2.5-7B", "2024年9月19日"] and first["en"][:2] == ["Qwen2.5-7B", "19 Sep 2024"]
     assert timeline["zh"]["layout"]["xaxis"]["tickformat"] != timeline["en"]["layout"]["xaxis"]["tickformat"]
 
 
 # ---------------------------------------------------------------------------
-# Plotted series equal the data selection (recomputed here)
-# ---------------------------------------------------------------------------
-
-
-def _max_per_family(catalog, models, value, lang):
-    """The largest value per family, recomputed independently of charts.py."""
-    groups = defaultdict(list)
-    for model in models:
-        groups[model.family].append(value(model))
-    order = sorted(groups, key=lambda f: (catalog.families[f].order, f))
-    return [(_family_name(catalog, f, lang), max(groups[f])) for f in order]
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_tokens_by_generation_series(catalog, lang):
-    """The bars are each Qwen family's largest pre-training corpus."""
-    models = [m for m in catalog.models.values() if _is_qwen(catalog, m) and m.weights == "open"
-              and m.base_model is None and m.training_tokens_t]
-    expected = _max_per_family(catalog, models, lambda m: m.training_tokens_t, lang)
-    [trace] = _figure(catalog, "tokens-by-generation", lang)["data"]
-    assert [html.unescape(y) for y in trace["y"]] == [name for name, _ in expected]
-    assert trace["x"] == [value for _, value in expected]
-    assert trace["orientation"] == "h"
-    qwen3 = _family_name(catalog, "qwen3", lang)
-    assert dict(expected)[qwen3] == 36
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_context_by_generation_series(catalog, lang):
-    """The bars are each Qwen family's longest context."""
-    models = [m for m in catalog.models.values() if _is_qwen(catalog, m) and m.weights == "open"
-              and m.context_tokens]
-    expected = _max_per_family(catalog, models, lambda m: m.context_tokens, lang)
-    [trace] = _figure(catalog, "context-by-generation", lang)["data"]
-    assert list(zip([html.unescape(y) for y in trace["y"]], trace["x"])) == expected
-    # Qwen2's 128K comes from an instruct variant, which must therefore be included
-    assert dict(expected)[_family_name(catalog, "qwen2", lang)] == 131072
-
-
-def test_release_timeline_series(catalog):
-    """Every open-weight Qwen model with a size is a point at its release date."""
-    models = catalog.models
-    expected = set()
-    for m in models.values():
-        if not (_is_qwen(catalog, m) and m.weights == "open" and m.released and m.params_b):
-            continue
-        base = models.get(m.base_model) if m.base_model else None
-        if base and (base.released, base.params_b) == (m.released, m.params_b):
-            continue
-        expected.add((_family_name(catalog, m.family, "en"), m.released.isoformat(), m.params_b, m.name))
-    figure = _figure(catalog, "release-timeline", "en")
-    plotted = {(html.unescape(t["name"]), x, y, html.unescape(c[0])) for t in figure["data"]
-               for x, y, c in zip(t["x"], t["y"], t["customdata"])}
-    assert plotted == expected
-    assert sum(len(t["x"]) for t in figure["data"]) == len(expected)  # no duplicates
-    assert figure["layout"]["yaxis"]["type"] == "log" and figure["layout"]["xaxis"]["type"] == "date"
-    assert "Qwen2-7B-Instruct" not in {p[3] for p in plotted}  # same day and size as Qwen2-7B
-
-
-def test_moe_params_series(catalog):
-    """Every distinct Qwen MoE configuration is plotted with its total and active parameters."""
-    seen, expected = set(), []
-    for m in sorted(catalog.models.values(), key=lambda m: (m.released.isoformat() if m.released else "9999", m.id)):
-        if _is_qwen(catalog, m) and m.moe:
-            key = (m.params_b, m.active_params_b, m.moe.routed_experts, m.moe.activated_experts, m.moe.shared_experts)
-            if key not in seen:
-                seen.add(key)
-                expected.append(m)
-    total, active = _figure(catalog, "moe-params", "en")["data"]
-    assert total["x"] == active["x"] == [m.name for m in expected]
-    assert total["y"] == [m.params_b for m in expected]
-    assert active["y"] == [m.active_params_b for m in expected]
-    assert [c[3:] for c in total["customdata"]] == [
-        [m.moe.routed_experts, m.moe.activated_experts, m.moe.shared_experts] for m in expected]
-    q3 = next(c for c in total["customdata"] if c[0] == "Qwen3-235B-A22B")
-    assert q3[3:] == [128, 8, 0]  # the corrected expert layout (facts.md §3)
-
-
-def _score_values(catalog, model_id, bench_id):
-    """Every sourced value of a model on a benchmark."""
-    return {s.value for s in catalog.scores if s.model == model_id and s.benchmark == bench_id}
-
-
-def test_qwq_reasoning_series(catalog):
-    """QwQ and peer bars equal the sourced scores."""
-    benches = ["math-500", "aime24", "livecodebench", "livecodebench-2408-2502"]
-    names = {b: catalog.benchmarks[b].name for b in benches}
-    subjects = [m for m in catalog.models.values() if m.family == "qwq"
-                and any(_score_values(catalog, m.id, b) for b in benches)]
-    peers = [m for m in catalog.models.values() if not _is_qwen(catalog, m)
-             and sum(bool(_score_values(catalog, m.id, b)) for b in benches) >= 3]
-    figure = _figure(catalog, "qwq-reasoning", "en")
-    by_name = {m.name: m for m in catalog.models.values()}
-    plotted = [html.unescape(t["name"]) for t in figure["data"]]
-    assert set(plotted) == {m.name for m in subjects + peers}
-    assert plotted[:2] == ["QwQ-32B-Preview", "QwQ-32B"]
-    for trace in figure["data"]:
-        model = by_name[html.unescape(trace["name"])]
-        assert trace["x"] == [names[b] for b in benches]
-        for bench_id, value in zip(benches, trace["y"]):
-            sourced = _score_values(catalog, model.id, bench_id)
-            if value is None:
-                assert not sourced, (model.id, bench_id)  # a bar is left out only when no score exists
-            else:
-                assert value in sourced, (model.id, bench_id)  # only sourced scores are drawn
-    values = {(html.unescape(t["name"]), x): y for t in figure["data"] for x, y in zip(t["x"], t["y"])}
-    assert values[("QwQ-32B-Preview", "MATH-500")] == 90.6 and values[("QwQ-32B", "AIME 2024")] == 79.5
-
-
-def test_qwen3_flagship_series(catalog):
-    """The flagship's bars equal its sourced thinking-mode scores."""
-    benches = ["arena-hard", "aime24", "aime25", "livecodebench-v5"]
-    own = {}
-    for s in catalog.scores:
-        if s.model == "qwen3-235b-a22b" and s.benchmark in benches and s.setting.mode == "thinking":
-            own[s.benchmark] = s
-    expected = {("Qwen3-235B-A22B", catalog.benchmarks[b].name): own[b].value for b in own}
-    for s in catalog.scores:
-        model = catalog.models[s.model]
-        if (not _is_qwen(catalog, model) and s.benchmark in own
-                and (s.source, s.locator) == (own[s.benchmark].source, own[s.benchmark].locator)):
-            expected[(model.name, catalog.benchmarks[s.benchmark].name)] = s.value
-    figure = _figure(catalog, "qwen3-flagship", "en")
-    plotted = {(html.unescape(name), label): value for name, label, value in _points(figure, "y", "x")}
-    assert plotted == expected
-    assert plotted[("Qwen3-235B-A22B", "Arena-Hard")] == 95.6  # thinking mode, not 96.1 or 91.0
-
-
-def test_license_by_generation_series(catalog):
-    """The stacked counts equal the open-weight models per licence and family."""
-    counts = defaultdict(int)
-    for m in catalog.models.values():
-        if _is_qwen(catalog, m) and m.weights == "open" and m.license:
-            counts[(_family_name(catalog, m.family, "en"), catalog.licenses[m.license].name.en)] += 1
-    figure = _figure(catalog, "license-by-generation", "en")
-    plotted = {(html.unescape(label), html.unescape(name)): value for name, label, value in _points(figure, "x", "y")}
-    assert plotted == dict(counts)
-    assert figure["layout"]["barmode"] == "stack"
-    assert all(t["orientation"] == "h" for t in figure["data"])
-
-
-# ---------------------------------------------------------------------------
-# HTML: complete, deterministic, safe
+# The real data: every chart builds, and its table shows what it plots
 # ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("chart_id", CHART_IDS)
-def test_chart_html_is_complete(catalog, chart_id, lang):
+def test_chart_html_is_complete(catalog, ctx, chart_id, lang):
     """Caption, sources, as-of date, text alternative and a data table of exactly the plotted values."""
-    markup = _render(catalog, chart_id, lang)
+    markup = _render(ctx(lang), chart_id)
     chart = catalog.charts[chart_id]
     pick = lambda text: str(markupsafe.escape(getattr(text, lang)))  # noqa: E731
     assert markup.startswith(f'<figure class="atlas-chart atlas-no-terms" id="chart-{chart_id}">')
@@ -345,36 +357,71 @@ def test_chart_html_is_complete(catalog, chart_id, lang):
     else:
         plotted = sum(v is not None for t in figure["data"]
                       for v in (t["x"] if t.get("orientation") == "h" else t["y"]))
-    assert len(rows) == plotted
+    assert len(rows) == plotted > 0
 
 
 @pytest.mark.parametrize("chart_id", CHART_IDS)
-def test_sources_cover_every_plotted_row(catalog, chart_id):
+def test_plotted_models_are_the_models_linked_in_the_data_table(site, ctx, chart_id):
+    """The models a chart plots (what model pages list) are exactly the models its data table links."""
+    markup = _render(ctx("en", "page.en.md"), chart_id)
+    table = markup[markup.index("<details"):markup.index("</details>")]
+    linked = set(TABLE_MODEL_LINK.findall(table))
+    assert linked and linked == site.plotted[chart_id]
+
+
+@pytest.mark.parametrize("chart_id", CHART_IDS)
+def test_plotted_values_are_figures_of_the_data(catalog, chart_id):
+    """Every plotted score is a sourced score of that model and benchmark; a family bar's models
+    all have the bar's value; every counted model carries the licence it is counted under."""
+    selection = SELECTORS[chart_id](catalog)
+    if isinstance(selection, selections.ScoreGrid):
+        for model, scores in selection.rows:
+            for bench_id, score in zip(selection.benchmarks, scores):
+                assert score is None or score in catalog.scores_of(model.id, bench_id), (model.id, bench_id)
+            assert any(scores), model.id
+    elif isinstance(selection, selections.FamilyPeaks):
+        for family_id, value, models in selection.groups:
+            assert models and all(m.family == family_id and getattr(m, selection.figure) == value for m in models)
+    elif isinstance(selection, selections.LicenceCounts):
+        for (family_id, licence_id), models in selection.groups.items():
+            assert models and all((m.family, m.license) == (family_id, licence_id) for m in models)
+    else:
+        models = selection.models
+        assert models and len({m.id for m in models}) == len(models)
+        assert all(catalog.families[m.family].qwen for m in models)
+
+
+@pytest.mark.parametrize("chart_id", CHART_IDS)
+def test_sources_cover_every_plotted_row(catalog, ctx, chart_id):
     """The caption cites every row's sources plus chart.sources, once each, grouped and sorted."""
-    ctx = _ctx(catalog, "en")
-    model = charts.chart_model(chart_id, ctx)
-    row_sources = {s["id"] for row in model["table"]["rows"] for s in row["sources"]}
-    cited = [s["id"] for group in model["sources"] for s in group["sources"]]
+    view = charts.chart_view(chart_id, ctx("en", "page.en.md"))
+    row_sources = {s["id"] for row in view["table"]["rows"] for s in row["sources"]}
+    cited = [s["id"] for group in view["sources"] for s in group["sources"]]
     assert len(cited) == len(set(cited))
     assert set(cited) == row_sources | set(catalog.charts[chart_id].sources)
-    assert all(row["sources"] for row in model["table"]["rows"])
-    publishers = [group["publisher"] for group in model["sources"]]
+    assert all(row["sources"] for row in view["table"]["rows"])
+    publishers = [group["publisher"] for group in view["sources"]]
     assert publishers == sorted(publishers, key=lambda p: (p.casefold(), p))
-    for group in model["sources"]:
+    for group in view["sources"]:
         assert {catalog.sources[s["id"]].publisher.en for s in group["sources"]} == {group["publisher"]}
         keys = [s["key"] for s in group["sources"]]
         assert keys == sorted(keys)
-    markup = _render(catalog, chart_id, "en")
+    markup = _render(ctx("en", "page.en.md"), chart_id)
     caption = markup[markup.index("<figcaption>"):markup.index("<details")]
     for source_id in cited:
         assert f'href="{html.escape(catalog.sources[source_id].url)}"' in caption
 
 
-def test_output_is_byte_identical_across_renders(catalog):
+# ---------------------------------------------------------------------------
+# HTML: deterministic and safe
+# ---------------------------------------------------------------------------
+
+
+def test_output_is_byte_identical_across_renders(ctx):
     """No uuids, timestamps or dict-order noise: two renders give the same bytes."""
     for lang in LANGS:
         for chart_id in CHART_IDS:
-            first, second = _render(catalog, chart_id, lang), _render(catalog, chart_id, lang)
+            first, second = _render(ctx(lang), chart_id), _render(ctx(lang), chart_id)
             assert first == second
             [match] = SCRIPT.finditer(first)
             assert match.group("json") == json.dumps(json.loads(match.group("json")), ensure_ascii=False,
@@ -383,27 +430,30 @@ def test_output_is_byte_identical_across_renders(catalog):
             assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-", first)
 
 
-def test_json_cannot_close_the_script_tag(catalog):
-    """A model name with </script> stays inside the JSON and inside escaped HTML text."""
+def test_labels_are_escaped_and_json_cannot_close_the_script_tag(fixture_catalog):
+    """A model name with markup is entity-escaped in every chart that plots it, and </script>
+    stays inside the JSON and inside escaped HTML text."""
     evil = 'Qwen3-235B</script><script>alert("x")</script><!--'
-    models = dict(catalog.models)
+    models = dict(fixture_catalog.models)
     models["qwen3-235b-a22b"] = dataclasses.replace(models["qwen3-235b-a22b"], name=evil)
-    tampered = dataclasses.replace(catalog, models=models)
-    for chart_id in ("moe-params", "release-timeline", "qwen3-flagship", "license-by-generation"):
-        markup = _render(tampered, chart_id, "en")
+    tampered = dataclasses.replace(fixture_catalog, models=models)
+    showing = [chart_id for chart_id, ids in selections.plotted_models(tampered).items() if "qwen3-235b-a22b" in ids]
+    assert len(showing) >= 4
+    for chart_id in showing:
+        markup = _render(_context(tampered, "en"), chart_id)
         assert "<script>alert" not in markup and "<!--" not in markup
         assert markup.count("</script>") == 1
-        figure = _embedded(markup)
-        text = json.dumps(figure, ensure_ascii=False)
+        text = json.dumps(_embedded(markup), ensure_ascii=False)
         # plotly renders a subset of HTML in labels, so the name is entity-escaped inside the figure
-        assert html.escape(evil, quote=False).replace('"', '\\"') in text
+        assert html.escape(evil, quote=False).replace('"', '\\"') in text, chart_id
+        assert evil.replace('"', '\\"') not in text, chart_id
         assert str(markupsafe.escape(evil)) in markup  # the data table shows it as text
 
 
-def test_charts_flag_the_page(catalog):
+def test_charts_flag_the_page(ctx):
     """A page with a chart marker asks the template for plotly; other pages do not."""
-    with_chart = expand_page("# T\n\n<!-- atlas:chart id=moe-params -->\n", "moe.md", "zh", catalog)
-    without = expand_page("# T\n\ntext\n", "index.md", "zh", catalog)
+    with_chart = expand_page("# T\n\n<!-- atlas:chart id=moe-params -->\n", ctx("zh", "moe.md"))
+    without = expand_page("# T\n\ntext\n", ctx("zh", "index.md"))
     assert with_chart.has_charts and not without.has_charts
     assert '<figure class="atlas-chart' in with_chart.markdown
 

@@ -9,6 +9,7 @@ import yaml
 
 import seedprint
 from atlas.markers import find_markers
+from atlas.stubs import is_stub
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -24,7 +25,7 @@ def authored_pages() -> list[Path]:
 
 def _generated(path: Path) -> bool:
     """Model page stubs are generated from data at build time."""
-    return "<!-- generated from data/models.yaml" in path.read_text(encoding="utf-8")
+    return is_stub(path.read_text(encoding="utf-8"))
 
 
 def english_of(page: Path) -> Path:

@@ -2,8 +2,8 @@
 
 Every data field that reaches a page, a tooltip, a chart or a download is fed arbitrary text
 (HTML, `</script>`, quotes, Markdown syntax, RTL and zero-width marks, control characters) through
-the real page pipeline: marker expansion (`atlas.pages.expand_page`), Python-Markdown configured
-exactly as in mkdocs.yml, and the glossary pass (`atlas.pages.annotate_page`). The properties:
+the real page pipeline: marker expansion (`atlas.registry.expand_page`), Python-Markdown configured
+exactly as in mkdocs.yml, and the glossary pass (`Context.annotate`). The properties:
 
 - structure: the multiset of elements and attribute names equals the one produced with a benign
   value, so no element or attribute comes from the data (glossary links are set aside: which
@@ -26,9 +26,7 @@ import dataclasses
 import io
 import json
 import re
-import shutil
 import string
-import tempfile
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -40,17 +38,20 @@ import yaml
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from atlas import charts, exports
+from atlas import selections, workspace
 from atlas.annotate import Annotation, annotate_html
-from atlas.catalog import Catalog, load_catalog
+from atlas.catalog import Catalog
+from atlas.charts import chart_view
+from atlas.context import Site
+from atlas.documents import parse_yaml, validate_document
+from atlas.downloads import download_files
 from atlas.errors import DataError, Problem
-from atlas.loader import parse_yaml, validate_document
-from atlas.pages import annotate_page, expand_page
-from atlas.render import Context
+from atlas.loading import load_catalog
+from atlas.registry import expand_page
 from atlas.schema import FILES, Source, SourcesFile, Text, TextList
+from conftest import FIXTURE_DATA, TODAY
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE_DATA = Path(__file__).parent / "fixtures" / "data"
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -89,9 +90,30 @@ BENIGN = "Benign"
 # ---------------------------------------------------------------------------
 
 
+class Pipeline:
+    """The page pipeline of the real site, for any variant of its catalog."""
+
+    def __init__(self, site: Site, convert):
+        """Keep the real site (its templates and pages are reused) and the Markdown converter."""
+        self.site = site
+        self.convert = convert
+
+    def context(self, catalog: Catalog, lang: str, page: str):
+        """A render context for a changed catalog: the real site's templates and pages, the catalog's
+        own chart selections and glossary annotations."""
+        site = Site(catalog=catalog, site_url=self.site.site_url, today=self.site.today, env=self.site.env,
+                    shown_on=self.site.shown_on, plotted=selections.plotted_models(catalog))
+        return site.context(lang, page)
+
+    def render(self, source: str, page: str, lang: str, catalog: Catalog) -> str:
+        """Markers expanded, Markdown rendered, glossary annotated: the page's HTML content."""
+        ctx = self.context(catalog, lang, page)
+        return ctx.annotate(self.convert(expand_page(source, ctx).markdown))
+
+
 @pytest.fixture(scope="module")
-def md_factory():
-    """Python-Markdown with the extensions and settings of mkdocs.yml."""
+def pipeline(site) -> Pipeline:
+    """The pipeline with Python-Markdown configured with the extensions and settings of mkdocs.yml."""
     from mkdocs.config import load_config
 
     config = load_config(config_file=str(ROOT / "mkdocs.yml"))
@@ -101,13 +123,7 @@ def md_factory():
         """Render Markdown with a reset converter (as MkDocs does per page)."""
         return md.reset().convert(text)
 
-    return convert
-
-
-def render_page(md_factory, source: str, page: str, lang: str, catalog: Catalog) -> str:
-    """Markers expanded, Markdown rendered, glossary annotated: the page's HTML content."""
-    expanded = expand_page(source, page, lang, catalog)
-    return annotate_page(md_factory(expanded.markdown), page, lang, catalog)
+    return Pipeline(site, convert)
 
 
 class Shape(HTMLParser):
@@ -343,7 +359,7 @@ FIELD_NAMES = ["model name", "model notes/architecture/developer", "family name/
 @example(text="x\n# heading\n1. item", lang="en")
 @example(text="</script><script>alert(1)</script>", lang="zh")
 @example(text="x\r\r# heading\r\r[a](javascript:alert(1))\x1e\u2028- item", lang="en")
-def test_text_fields_never_become_markup(real, md_factory, field, text, lang):
+def test_text_fields_never_become_markup(real, pipeline, field, text, lang):
     """Arbitrary text in any field shown on a page yields the same markup as a benign value."""
     name, change, pages = next(item for item in _text_fields(real) if item[0] == field)
     variant = change(real, text)
@@ -351,8 +367,8 @@ def test_text_fields_never_become_markup(real, md_factory, field, text, lang):
         page = page.replace(".md", ".en.md") if lang == "en" else page
         key = (field, page, source)
         if key not in _BENIGN:
-            _BENIGN[key] = render_page(md_factory, source, page, lang, change(real, BENIGN))
-        found = render_page(md_factory, source, page, lang, variant)
+            _BENIGN[key] = pipeline.render(source, page, lang, change(real, BENIGN))
+        found = pipeline.render(source, page, lang, variant)
         assert_same_shape(_BENIGN[key], found, text)
 
 
@@ -363,7 +379,7 @@ _BENIGN: dict[tuple, str] = {}
 @given(suffix=st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), max_size=30), lang=LANG)
 @example(suffix="[a](javascript:alert(1))`x`", lang="zh")
 @example(suffix='"><script>alert(1)</script>', lang="en")
-def test_source_urls_stay_in_their_attribute(real, md_factory, suffix, lang):
+def test_source_urls_stay_in_their_attribute(real, pipeline, suffix, lang):
     """A valid source URL with arbitrary path characters stays one href, exactly as written."""
     url = "https://example.com/" + suffix
     Source.model_validate({"id": "x", "url": url, "title": {"zh": "x", "en": "x"},
@@ -372,8 +388,8 @@ def test_source_urls_stay_in_their_attribute(real, md_factory, suffix, lang):
     page = "qwq.en.md" if lang == "en" else "qwq.md"
     text = (f"# T\n\nA <!-- atlas:src id={source} --> and <!-- atlas:fact model=qwq-32b field=params -->.\n\n"
             "<!-- atlas:sources -->\n")
-    expected = render_page(md_factory, text, page, lang, with_item(real, "sources", source, url="https://example.com/x"))
-    found_html = render_page(md_factory, text, page, lang, with_item(real, "sources", source, url=url))
+    expected = pipeline.render(text, page, lang, with_item(real, "sources", source, url="https://example.com/x"))
+    found_html = pipeline.render(text, page, lang, with_item(real, "sources", source, url=url))
     assert_same_shape(expected, found_html, url)
     assert url in shape(found_html).urls, "the URL must come back unchanged from the href"
 
@@ -459,10 +475,11 @@ def _strings(value):
 
 def _chart_variants(catalog: Catalog):
     """(chart id, function(catalog, text) -> catalog) for data text that ends up in chart labels."""
-    qwq = next(iter(charts.qwq_selection(Context(catalog, "en", "qwq.md"))[0]), "qwq-32b")
+    grid = selections.qwq_reasoning(catalog)
+    qwq = grid.rows[0][0].id  # the first model the chart plots
     family = catalog.models[qwq].family
     licence = next(m.license for m in catalog.models.values() if m.license)
-    bench = charts.QWQ_BENCHMARKS[0]
+    bench = grid.benchmarks[0]
     chart_texts = lambda chart_id: (lambda c, t: with_item(c, "charts", chart_id, title=both(t),  # noqa: E731
                                                            caption=both(t), alt=both(t)))
     return [
@@ -482,24 +499,24 @@ def _chart_variants(catalog: Catalog):
 @given(text=TEXT, lang=LANG)
 @example(text="</script><!--<script>", lang="zh")
 @example(text="<a href=\"javascript:alert(1)\">x</a> %{customdata[0]} \u2028", lang="en")
-def test_chart_json_and_labels(real, md_factory, variant, text, lang):
+def test_chart_json_and_labels(real, pipeline, variant, text, lang):
     """Chart JSON cannot close its script, parses back to the figure, and labels carry no data markup."""
     chart_id, change = _chart_variants(real)[variant]
     assume(chart_id in real.charts)
     catalog = change(real, text)
     page = "moe.en.md" if lang == "en" else "moe.md"
     source = f"# T\n\n<!-- atlas:chart id={chart_id} -->\n"
-    html = render_page(md_factory, source, page, lang, catalog)
+    html = pipeline.render(source, page, lang, catalog)
     key = (variant, page)
     if key not in _BENIGN:
-        _BENIGN[key] = render_page(md_factory, source, page, lang, change(real, BENIGN))
+        _BENIGN[key] = pipeline.render(source, page, lang, change(real, BENIGN))
     assert_same_shape(_BENIGN[key], html, text)
     found = shape(html)
     assert len(found.json_scripts) == 1
     raw = found.json_scripts[0]
     assert "<" not in raw and "\u2028" not in raw and "\u2029" not in raw
     figure = json.loads(raw)
-    payload, _ = charts.chart_figure(chart_id, Context(catalog, lang, page))
+    payload = chart_view(chart_id, pipeline.context(catalog, lang, page))["payload"]
     assert figure == json.loads(json.dumps(payload))
     for value in _strings(figure):
         assert "<" not in ALLOWED_PLOTLY_TAGS.sub("", value), f"markup from data in a chart label: {value!r}"
@@ -520,7 +537,7 @@ def test_downloads_round_trip(real, text):
     source = _source_id(real)
     catalog = with_item(with_model(real, model_id, name=text, notes=both(text)), "sources", source,
                         title=both(text))
-    files = exports.download_files(catalog)
+    files = download_files(catalog)
     models = json.loads(files["data/models.json"].decode("utf-8"))
     item = first(models["items"], lambda m: m["id"] == model_id)
     assert item["name"] == text and item["notes"] == {"zh": text, "en": text}
@@ -590,7 +607,7 @@ def test_validate_document_only_reports_problems(stem, data):
     """Any parsed value against any root model: a document or problems with a line."""
     located, problems = parse_yaml(yaml.safe_dump(data, allow_unicode=True), f"data/{stem}.yaml")
     assert located is not None and not problems
-    document, problems = validate_document(located, FILES[stem], f"data/{stem}.yaml")
+    document, problems = validate_document(located, FILES[stem], f"data/{stem}.yaml", TODAY)
     assert (document is None) == bool(problems)
     assert all(isinstance(p, Problem) and p.line >= 1 for p in problems)
 
@@ -616,37 +633,32 @@ def _set(document, path, value):
 
 @pytest.fixture(scope="module")
 def fixture_documents():
-    """The fixture data set, loaded as plain YAML, with the paths of every value."""
-    folder = Path(tempfile.mkdtemp(prefix="atlas-hardening-"))
-    shutil.copytree(FIXTURE_DATA, folder / "data")
-    shutil.copy(ROOT / "data" / "ui.yaml", folder / "data" / "ui.yaml")
-    load_catalog(folder / "data")  # the fixture is valid to begin with
-    documents = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (folder / "data").glob("*.yaml")}
+    """The fixture data set as bytes and as plain YAML, with the paths of every value."""
+    contents = workspace.read_data(FIXTURE_DATA)
+    contents["ui"] = (ROOT / "data" / "ui.yaml").read_bytes()
+    load_catalog(contents, TODAY)  # the fixture is valid to begin with
+    documents = {stem: yaml.safe_load(content) for stem, content in contents.items() if content is not None}
     paths = [(stem, path) for stem in sorted(documents) if stem != "ui"
              for path in _paths(documents[stem]) if path]
-    yield folder / "data", documents, paths
-    shutil.rmtree(folder)
+    return contents, documents, paths
 
 
 @SETTINGS
 @given(choice=st.integers(min_value=0), value=YAML_VALUES, raw=st.booleans())
 def test_load_catalog_only_raises_data_error(fixture_documents, choice, value, raw):
     """An arbitrary value anywhere in the data: the catalog loads, or DataError lists the problems."""
-    folder, documents, paths = fixture_documents
+    contents, documents, paths = fixture_documents
     stem, path = paths[choice % len(paths)]
     document = json.loads(json.dumps(documents[stem]))
     _set(document, path, value)
-    with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / "data"
-        shutil.copytree(folder, target)
-        if raw and isinstance(value, str):  # the text itself as the whole file
-            (target / f"{stem}.yaml").write_text(value, encoding="utf-8")
-        else:
-            (target / f"{stem}.yaml").write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
-        try:
-            load_catalog(target)
-        except DataError as error:
-            assert error.problems and all(isinstance(p, Problem) for p in error.problems)
+    if raw and isinstance(value, str):  # the text itself as the whole file
+        changed = value.encode("utf-8")
+    else:
+        changed = yaml.safe_dump(document, allow_unicode=True).encode("utf-8")
+    try:
+        load_catalog({**contents, stem: changed}, TODAY)
+    except DataError as error:
+        assert error.problems and all(isinstance(p, Problem) for p in error.problems)
 
 
 URL_TEXT = st.one_of(
@@ -667,7 +679,7 @@ def test_source_url_must_be_http(url):
     data = {"reviewed": "2025-01-01", "sources": [{"id": "x", "url": url, "title": {"zh": "x", "en": "x"},
                                                   "publisher": {"zh": "x", "en": "x"}, "kind": "paper"}]}
     located, problems = parse_yaml(json.dumps(data), "data/sources.yaml")
-    document, problems = validate_document(located, SourcesFile, "data/sources.yaml")
+    document, problems = validate_document(located, SourcesFile, "data/sources.yaml", TODAY)
     if document is None:
         assert any(p.field == "sources[0].url" for p in problems)
         return

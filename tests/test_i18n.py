@@ -32,6 +32,16 @@ def test_token_context_score_and_dates():
     assert i18n.fmt_date(day, "month", "en") == "Apr 2025"
 
 
+def test_separators_and_machine_readable_dates():
+    """Label colons and list separators per language; ISO dates keep only the sourced precision."""
+    assert i18n.colon("zh") == "：" and i18n.colon("en") == ": "
+    assert i18n.list_separator("zh") == "、" and i18n.list_separator("en") == ", "
+    day = dt.date(2025, 4, 9)
+    assert i18n.iso_date(day) == "2025-04-09"
+    assert i18n.iso_date(day, "month") == "2025-04"
+    assert i18n.iso_date(None) == ""
+
+
 def test_relative_links_are_the_same_in_both_languages():
     """Both language trees mirror each other, so links only depend on the unsuffixed paths."""
     assert i18n.href("moe.md", "glossary.md", "term-moe") == "../glossary/#term-moe"

@@ -11,9 +11,7 @@ Over every HTML page of the `built_site` fixture (built once per session with --
 
 from __future__ import annotations
 
-import os
 import posixpath
-import re
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,10 +23,10 @@ URL_ATTRS = {"href", "src", "action", "formaction", "poster", "cite", "data"}
 
 
 def site_url() -> str:
-    """site_url as the build used it (mkdocs.yml: !ENV [SITE_URL, default])."""
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    default = re.search(r"^site_url:.*?\"(https?://[^\"]+)\"", text, re.M)
-    url = os.environ.get("SITE_URL") or (default.group(1) if default else "")
+    """site_url as the build used it (mkdocs.yml, where SITE_URL may override it)."""
+    from mkdocs.config import load_config
+
+    url = load_config(config_file=str(ROOT / "mkdocs.yml"))["site_url"]
     return url if url.endswith("/") else url + "/"
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from atlas.markers import MarkerError, expand, find_markers, parse_args, require
+from atlas.markers import MarkerError, expand, find_markers, parse_args, require, shown_on
 
 BLOCK = {"table": lambda m: f"<div>{m.args.get('dataset')}</div>"}
 INLINE = {"fact": lambda m: f"[{m.args['model']}]"}
@@ -78,6 +78,18 @@ def test_require_rejects_unknown_and_missing_arguments():
         require(marker, {"dataset", "columns"})
     with pytest.raises(ValueError, match="missing argument"):
         require(marker, {"dataset", "colums", "id"}, {"id"})
+
+
+def test_shown_on_names_the_first_page_by_name():
+    """Each (kind, id) is shown on the first page by name that holds it; unreadable pages and markers
+    without an id are skipped."""
+    pages = {
+        "b.md": "<!-- atlas:chart id=moe-params -->\n<!-- atlas:correction id=c1 -->\n",
+        "a.md": "Text.\n\n<!-- atlas:chart id=moe-params -->\n<!-- atlas:glossary -->\n",
+        "broken.md": "<!-- atlas:chart id=other -->\n<!-- atlas:table a=1 a=2 -->\n",
+        "code.md": "```\n<!-- atlas:chart id=in-code -->\n```\n",
+    }
+    assert shown_on(pages) == {("chart", "moe-params"): "a.md", ("correction", "c1"): "b.md"}
 
 
 @settings(max_examples=400, deadline=None)

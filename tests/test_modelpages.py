@@ -8,15 +8,20 @@ from html.parser import HTMLParser
 import pytest
 from markupsafe import escape
 
-from atlas import i18n, modelpages
+from conftest import make_site
+from atlas import charts, i18n, modelpages, stubs, workspace
 from atlas.markers import Marker
-from atlas.render import Context
+from atlas.templates import md_text
 
 LANGS = ("zh", "en")
 # spec row key -> the model figure whose source it must cite (None: the model's main source)
 SPEC_FIGURES = {"developer": None, "variant": None, "released": "released", "params": "params_b",
                 "active": "active_params_b", "context": "context_tokens", "tokens": "training_tokens_t",
                 "license": "license", "weights": None}
+SCORE_ROW = re.compile(r'<th scope="row">(?:<a href="[^"]*">)?(?P<bench>[^<]*)(?:</a>)? <small class="atlas-kind">'
+                       r'[^<]*</small></th>\n<td class="atlas-num">(?P<value>[^<]*)</td>\n<td>(?P<mode>[^<]*)'
+                       r'(?: <small>[^<]*</small>)?</td>\n.*?<td class="atlas-sources"><a class="atlas-cite" '
+                       r'href="(?P<url>[^"]*)"', re.S)
 
 
 def page_of(model_id: str, lang: str) -> str:
@@ -24,10 +29,15 @@ def page_of(model_id: str, lang: str) -> str:
     return f"models/{model_id}.md" if lang == "zh" else f"models/{model_id}.en.md"
 
 
-def render_page(catalog, model_id: str, lang: str) -> str:
+def model_ctx(site, model_id: str, lang: str):
+    """The context of a model's own page."""
+    return site.context(lang, page_of(model_id, lang))
+
+
+def render_page(site, model_id: str, lang: str) -> str:
     """The expanded body of one model page."""
-    ctx = Context(catalog, lang, page_of(model_id, lang))
-    return modelpages.render_model(Marker("model", {"id": model_id}, page_of(model_id, lang), 3), ctx)
+    return modelpages.render_model(Marker("model", {"id": model_id}, page_of(model_id, lang), 3),
+                                   model_ctx(site, model_id, lang))
 
 
 class Rows(HTMLParser):
@@ -75,10 +85,10 @@ def spec_rows(html: str) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_every_figure_is_shown_with_its_own_source(catalog, lang):
+def test_every_figure_is_shown_with_its_own_source(catalog, site, lang):
     """For every model, each figure it has is on its page, linked to the source of that figure."""
     for model in catalog.models.values():
-        rows = spec_rows(render_page(catalog, model.id, lang))
+        rows = spec_rows(render_page(site, model.id, lang))
         expected_figures = {
             "released": i18n.fmt_date(model.released, model.date_precision, lang),
             "params": i18n.fmt_params(model.params_b, lang),
@@ -101,86 +111,122 @@ def test_every_figure_is_shown_with_its_own_source(catalog, lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_moe_and_scores_cite_their_sources(catalog, lang):
-    """The expert configuration and every benchmark result link to their own sources."""
+def test_moe_and_every_score_are_shown_with_their_sources(catalog, site, ctx, lang):
+    """The expert configuration links its source; each score has its own row with the benchmark,
+    the value, the mode and the link to that score's source."""
     for model in catalog.models.values():
-        html = render_page(catalog, model.id, lang)
+        html = render_page(site, model.id, lang)
         if model.moe is not None:
             moe = html.split("{ #moe }", 1)[1].split("\n## ", 1)[0]
             assert catalog.sources[model.source_of("moe")].url in moe
             for value in (model.moe.routed_experts, model.moe.activated_experts, model.moe.shared_experts):
-                assert f">{value}<" in moe
-        scores = [s for s in catalog.scores if s.model == model.id]
+                assert f">{i18n.fmt_int(value, lang)}<" in moe
+        scores = catalog.scores_of(model.id)
         if not scores:
             assert "{ #benchmarks }" not in html
             continue
         table = html.split("{ #benchmarks }", 1)[1].split("\n## ", 1)[0]
-        assert table.count("<tr>") - 1 == len(scores)  # one row per score, plus the header
-        for score in scores:
-            assert catalog.sources[score.source].url in table
-            assert i18n.fmt_score(score.value, lang) in table
+        shown = sorted(list(match.groupdict().values()) for match in SCORE_ROW.finditer(table))
+        t = ctx(lang).t
+        expected = sorted([str(escape(catalog.benchmarks[s.benchmark].name)), i18n.fmt_score(s.value, lang),
+                           str(escape(t(f"mode-{s.setting.mode}"))), str(escape(catalog.sources[s.source].url))]
+                          for s in scores)
+        assert shown == expected, model.id
 
 
-def test_headings_have_the_same_ids_in_both_languages(catalog):
+def test_headings_have_the_same_ids_in_both_languages(catalog, site):
     """Section anchors are language-neutral, so /models/x/#moe and /en/models/x/#moe both work."""
     for model_id in catalog.models:
-        ids = [re.findall(r"\{ #([a-z0-9-]+) \}", render_page(catalog, model_id, lang)) for lang in LANGS]
+        ids = [re.findall(r"\{ #([a-z0-9-]+) \}", render_page(site, model_id, lang)) for lang in LANGS]
         assert ids[0] == ids[1], model_id
         assert ids[0][0] == "specs" and "data" in ids[0]
 
 
-def test_related_models_link_both_ways(catalog):
+def test_related_models_link_both_ways(catalog, site):
     """Base ↔ variants, and `related` (e.g. preview ↔ final) is shown on both pages."""
     for model in catalog.models.values():
         for lang in LANGS:
-            html = render_page(catalog, model.id, lang)
-            ctx = Context(catalog, lang, page_of(model.id, lang))
-            others = {*(m.id for m in catalog.variants_of(model.id)), *model.related,
+            html = render_page(site, model.id, lang)
+            ctx = model_ctx(site, model.id, lang)
+            others = {*(m.id for m in catalog.models.values() if m.base_model == model.id), *model.related,
                       *(m.id for m in catalog.models.values() if model.id in m.related)}
             if model.base_model:
                 others.add(model.base_model)
             for other in others - {model.id}:
                 assert f'href="{ctx.model_href(other)}"' in html, (model.id, other)
-    preview = render_page(catalog, "qwq-32b-preview", "en")
-    final = render_page(catalog, "qwq-32b", "en")
+    preview = render_page(site, "qwq-32b-preview", "en")
+    final = render_page(site, "qwq-32b", "en")
     assert 'href="../qwq-32b/"' in preview and 'href="../qwq-32b-preview/"' in final
 
 
-def test_releases_that_include_the_model_are_listed(catalog):
+def test_related_models_of_the_fixture(fixture_catalog):
+    """The 2507 update's base is Qwen3-235B-A22B, which lists it as its variant; others have none."""
+    related = modelpages.related_models(fixture_catalog.models["qwen3-235b-a22b"], fixture_catalog)
+    assert {kind: [m.id for m in models] for kind, models in related.items()} == {
+        "base": [], "variants": ["qwen3-235b-a22b-instruct-2507"], "related": []}
+    variant = modelpages.related_models(fixture_catalog.models["qwen3-235b-a22b-instruct-2507"], fixture_catalog)
+    assert [m.id for m in variant["base"]] == ["qwen3-235b-a22b"] and not variant["variants"]
+    assert modelpages.related_models(fixture_catalog.models["qwq-32b"], fixture_catalog) == {
+        "base": [], "variants": [], "related": []}
+
+
+def test_releases_that_include_the_model_are_listed(catalog, site):
     """Every release event naming the model appears on its page."""
     for release in catalog.releases:
         for model_id in release.models:
             for lang in LANGS:
-                html = render_page(catalog, model_id, lang)
+                html = render_page(site, model_id, lang)
                 assert f'id="release-{release.id}"' in html
                 assert str(escape(i18n.pick(release.title, lang))) in html
 
 
-def test_charts_that_plot_the_model_are_linked(catalog):
-    """A chart is listed on a model page exactly when the chart plots that model."""
-    pages = modelpages.marker_pages("chart")
-    plotted = {chart_id: modelpages.chart_models(chart_id, catalog) for chart_id in catalog.charts}
-    assert any(plotted.values()), "no chart plots any model: the lookup is broken"
+def _charts_section(html: str) -> str:
+    """The 'charts that show this model' section of a model page ('' when there is none)."""
+    return html.split("{ #charts }", 1)[1].split("\n## ", 1)[0] if "{ #charts }" in html else ""
+
+
+def test_charts_that_plot_the_model_are_linked_on_the_fixture(fixture_catalog):
+    """Only charts that plot the model *and* are shown on a page are listed, linked to that page."""
+    site = make_site(fixture_catalog, pages={"moe.md": "<!-- atlas:chart id=moe-params -->\n",
+                                            "qwq.md": "<!-- atlas:chart id=qwq-reasoning -->\n"})
+    listed = {model_id: re.findall(r'<li><a href="([^"]+)">', _charts_section(render_page(site, model_id, "en")))
+              for model_id in fixture_catalog.models}
+    assert listed == {
+        "qwen2.5-7b": [], "qwen2.5-72b": [], "qwen3-235b-a22b-instruct-2507": [],
+        "qwen3-235b-a22b": ["../../moe/#chart-moe-params"],
+        "qwq-32b": ["../../qwq/#chart-qwq-reasoning"],
+        "deepseek-r1": ["../../qwq/#chart-qwq-reasoning"],
+    }
+
+
+def test_charts_listed_on_model_pages_are_the_charts_whose_table_links_the_model(catalog, site, ctx):
+    """On the real pages: a model page lists a chart exactly when the chart is shown on a page and
+    its data table (as rendered) links that model."""
+    in_table = {}
+    for chart_id in catalog.charts:
+        markup = charts.render_chart(Marker("chart", {"id": chart_id}, "page.md", 1), ctx("zh", "page.md"))
+        in_table[chart_id] = set(re.findall(r'<a href="(?:\.\./)*models/([^/"]+)/">', markup.split("<details", 1)[1]))
+    shown = {chart_id for chart_id in catalog.charts if ("chart", chart_id) in site.shown_on}
+    assert shown and any(in_table[c] for c in shown), "no shown chart plots any model: the lookup is broken"
     for model_id in catalog.models:
-        html = render_page(catalog, model_id, "zh")
-        for chart_id, models in plotted.items():
-            shown = f"#chart-{chart_id}" in html
-            assert shown == (model_id in models and chart_id in pages), (chart_id, model_id)
+        section = _charts_section(render_page(site, model_id, "zh"))
+        listed = set(re.findall(r"#chart-([a-z0-9.-]+)\"", section))
+        assert listed == {c for c in shown if model_id in in_table[c]}, model_id
 
 
-def test_unknown_model_stops_the_build(catalog):
+def test_unknown_model_stops_the_build(site):
     """A marker naming a model that does not exist is an error, not an empty page."""
-    ctx = Context(catalog, "zh", "models/x.md")
     with pytest.raises(ValueError, match="unknown model"):
-        modelpages.render_model(Marker("model", {"id": "no-such-model"}, "models/x.md", 3), ctx)
+        modelpages.render_model(Marker("model", {"id": "no-such-model"}, "models/x.md", 3),
+                                site.context("zh", "models/x.md"))
 
 
-def test_links_to_site_root_files_climb_out_of_the_language_folder(catalog):
+def test_links_to_site_root_files_climb_out_of_the_language_folder(ctx):
     """/data/ needs ../data/x; /en/data/ needs ../../data/x; a model page one level more."""
-    assert modelpages.root_href(Context(catalog, "zh", "data.md"), "data/models.json") == "../data/models.json"
-    assert modelpages.root_href(Context(catalog, "en", "data.en.md"), "data/models.json") == "../../data/models.json"
-    assert modelpages.root_href(Context(catalog, "en", "models/qwq-32b.en.md"), "data/x") == "../../../data/x"
-    assert modelpages.root_href(Context(catalog, "zh", "index.md"), "data/x") == "data/x"
+    assert ctx("zh", "data.md").root_href("data/models.json") == "../data/models.json"
+    assert ctx("en", "data.en.md").root_href("data/models.json") == "../../data/models.json"
+    assert ctx("en", "models/qwq-32b.en.md").root_href("data/x") == "../../../data/x"
+    assert ctx("zh", "index.md").root_href("data/x") == "data/x"
 
 
 # ---------------------------------------------------------------------------
@@ -189,10 +235,10 @@ def test_links_to_site_root_files_climb_out_of_the_language_folder(catalog):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_index_lists_every_model_by_family_and_by_date(catalog, lang):
+def test_index_lists_every_model_by_family_and_by_date(catalog, ctx, lang):
     """Each model has one row in its family's table and one entry in the list by date."""
     page = "models/index.md" if lang == "zh" else "models/index.en.md"
-    html = modelpages.render_model_index(Marker("model-index", {}, page, 3), Context(catalog, lang, page))
+    html = modelpages.render_model_index(Marker("model-index", {}, page, 3), ctx(lang, page))
     for model in catalog.models.values():
         assert html.count(f'id="models-{model.id}"') == 1, model.id
         assert html.count(f'href="{model.id}/"') == 2, model.id  # family table + list by date
@@ -204,6 +250,15 @@ def test_index_lists_every_model_by_family_and_by_date(catalog, lang):
     assert years == sorted(years, reverse=True)
 
 
+def test_index_of_the_fixture(fixture_catalog):
+    """Qwen families first in their order, then peers; years newest first."""
+    site = make_site(fixture_catalog, pages={})
+    html = modelpages.render_model_index(Marker("model-index", {}, "models/index.en.md", 3),
+                                         site.context("en", "models/index.en.md"))
+    assert re.findall(r"\{ #family-([a-z0-9.-]+) \}", html) == ["qwen2.5", "qwq", "qwen3", "deepseek"]
+    assert re.findall(r"\{ #released-(\d{4}) \}", html) == ["2025", "2024"]
+
+
 # ---------------------------------------------------------------------------
 # Stub pages
 # ---------------------------------------------------------------------------
@@ -211,12 +266,13 @@ def test_index_lists_every_model_by_family_and_by_date(catalog, lang):
 
 def test_stubs_exist_for_every_model_in_both_languages(catalog):
     """Two stubs per model, each a title and the model marker."""
-    stubs = modelpages.stub_pages(catalog)
-    assert len(stubs) == 2 * len(catalog.models)
+    pages = stubs.stub_pages(catalog)
+    assert len(pages) == 2 * len(catalog.models)
     for model in catalog.models.values():
         for name in (f"models/{model.id}.md", f"models/{model.id}.en.md"):
-            assert modelpages.STUB_HEADER in stubs[name] and stubs[name].startswith("# ")
-            assert f"<!-- atlas:model id={model.id} -->" in stubs[name]
+            assert stubs.STUB_HEADER in pages[name] and pages[name].startswith("# ")
+            assert f"<!-- atlas:model id={model.id} -->" in pages[name]
+            assert stubs.is_stub(pages[name])
 
 
 def test_stubs_are_written_only_when_changed_and_stale_ones_removed(tmp_path, catalog):
@@ -228,21 +284,21 @@ def test_stubs_are_written_only_when_changed_and_stale_ones_removed(tmp_path, ca
     notes = folder / "retired-model.md"  # hand-written, no generated header
     notes.write_text("# Notes\n", encoding="utf-8")
     stale = folder / "retired-model.en.md"
-    stale.write_text(modelpages.STUB_HEADER + "# Old\n\n<!-- atlas:model id=retired-model -->\n", encoding="utf-8")
+    stale.write_text(stubs.STUB_HEADER + "# Old\n\n<!-- atlas:model id=retired-model -->\n", encoding="utf-8")
 
-    assert modelpages.sync_stub_pages(tmp_path, catalog) == 2 * len(catalog.models) + 1
+    assert workspace.sync_stub_pages(tmp_path, catalog) == 2 * len(catalog.models) + 1
     assert not stale.exists()
     assert index.read_text(encoding="utf-8").startswith("# 模型目录") and notes.exists()
 
     first = next(iter(catalog.models))
     target = folder / f"{first}.md"
     before = target.stat().st_mtime_ns
-    assert modelpages.sync_stub_pages(tmp_path, catalog) == 0
+    assert workspace.sync_stub_pages(tmp_path, catalog) == 0
     assert target.stat().st_mtime_ns == before
 
-    target.write_text(modelpages.STUB_HEADER + "# edited\n", encoding="utf-8")
-    assert modelpages.sync_stub_pages(tmp_path, catalog) == 1
-    assert target.read_text(encoding="utf-8") == modelpages.stub_pages(catalog)[f"models/{first}.md"]
+    target.write_text(stubs.STUB_HEADER + "# edited\n", encoding="utf-8")
+    assert workspace.sync_stub_pages(tmp_path, catalog) == 1
+    assert target.read_text(encoding="utf-8") == stubs.stub_pages(catalog)[f"models/{first}.md"]
 
 
 def test_a_model_id_never_overwrites_a_hand_written_page(tmp_path, catalog):
@@ -253,23 +309,21 @@ def test_a_model_id_never_overwrites_a_hand_written_page(tmp_path, catalog):
     mine = folder / f"{first}.md"
     mine.write_text("# written by hand\n", encoding="utf-8")
     with pytest.raises(ValueError, match="not a generated page"):
-        modelpages.sync_stub_pages(tmp_path, catalog)
+        workspace.sync_stub_pages(tmp_path, catalog)
     assert mine.read_text(encoding="utf-8") == "# written by hand\n"
 
 
 def test_stub_titles_escape_markdown():
     """A name with Markdown characters becomes a literal title."""
-    assert modelpages.md_text("A*B_[x]") == r"A\*B\_\[x\]"
+    assert md_text("A*B_[x]") == r"A\*B\_\[x\]"
 
 
-def test_marker_pages_are_rescanned_after_forget(tmp_path):
-    """Each build starts by forgetting the scan, so a chart moved to another page is found there."""
+def test_a_new_site_finds_a_chart_on_the_page_it_moved_to(tmp_path, catalog):
+    """Each build reads the pages again, so a chart moved to another page is found there
+    (English pages are mirrors and are not scanned)."""
     (tmp_path / "a.md").write_text("<!-- atlas:chart id=moe-params -->\n", encoding="utf-8")
     (tmp_path / "a.en.md").write_text("<!-- atlas:chart id=moe-params -->\n", encoding="utf-8")
-    modelpages.forget_marker_pages()
-    assert modelpages.marker_pages("chart", tmp_path) == {"moe-params": "a.md"}
+    assert workspace.new_site(catalog, tmp_path).shown_on == {("chart", "moe-params"): "a.md"}
     (tmp_path / "a.md").write_text("no chart here\n", encoding="utf-8")
     (tmp_path / "b.md").write_text("<!-- atlas:chart id=moe-params -->\n", encoding="utf-8")
-    modelpages.forget_marker_pages()
-    assert modelpages.marker_pages("chart", tmp_path) == {"moe-params": "b.md"}
-    modelpages.forget_marker_pages()
+    assert workspace.new_site(catalog, tmp_path).shown_on == {("chart", "moe-params"): "b.md"}

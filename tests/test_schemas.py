@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from yamllint import linter
 from yamllint.config import YamlLintConfig
 
-from atlas import schemagen
+from atlas import schemagen, workspace
 from atlas.schema import FILES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,30 +28,70 @@ DATA = ROOT / "data"
 
 def test_schemas_are_not_stale():
     """data/schemas/ matches schema.py exactly (run `make schemas` after changing the models)."""
-    assert schemagen.stale_files() == []
+    assert schemagen.stale_files(workspace.existing_schemas(DATA / "schemas")) == []
 
 
-def test_check_mode_reports_stale_missing_and_leftover_files(tmp_path):
-    """--check lists every problem: a changed file, a missing one and one no longer generated."""
-    for name, text in schemagen.expected_files().items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    assert schemagen.stale_files(tmp_path) == []
+def test_stale_files_reports_stale_missing_and_leftover_files():
+    """Every problem is listed: a changed file (with its diff), a missing one and one no longer generated."""
+    expected = schemagen.expected_files()
+    assert schemagen.stale_files(dict(expected)) == []
+    existing = {**expected, "models.schema.json": "{}\n", "old.schema.json": "{}\n"}
+    del existing["ui.schema.json"]
+    problems = {name: (problem, diff) for name, problem, diff in schemagen.stale_files(existing)}
+    assert set(problems) == {"models.schema.json", "ui.schema.json", "old.schema.json"}
+    assert problems["models.schema.json"][0].startswith("stale")
+    assert problems["models.schema.json"][1].startswith("--- models.schema.json (committed)\n+++ ")
+    assert problems["ui.schema.json"] == ("missing", "")
+    assert problems["old.schema.json"][0].startswith("not generated") and problems["old.schema.json"][1] == ""
+
+
+def test_write_schemas_fixes_every_problem_and_touches_nothing_else(tmp_path):
+    """`make schemas` rewrites the stale and missing files and deletes leftovers, and nothing on a second run."""
+    assert sorted(workspace.write_schemas(tmp_path)) == sorted(schemagen.expected_files())
     (tmp_path / "models.schema.json").write_text("{}\n", encoding="utf-8")
     (tmp_path / "ui.schema.json").unlink()
     (tmp_path / "old.schema.json").write_text("{}\n", encoding="utf-8")
-    problems = "\n".join(schemagen.stale_files(tmp_path))
-    assert "models.schema.json: stale" in problems
-    assert "ui.schema.json: missing" in problems
-    assert "old.schema.json: not generated" in problems
-    assert schemagen.write_files(tmp_path) == ["models.schema.json", "ui.schema.json", "old.schema.json"]
-    assert schemagen.stale_files(tmp_path) == []
+    assert workspace.write_schemas(tmp_path) == ["models.schema.json", "ui.schema.json", "old.schema.json"]
+    assert schemagen.stale_files(workspace.existing_schemas(tmp_path)) == []
+    assert workspace.write_schemas(tmp_path) == []
+
+
+def test_check_schemas_prints_the_diff_of_a_stale_file(tmp_path, capsys):
+    """`schemas --check` names a stale file, prints the unified diff to the generated text and fails."""
+    workspace.write_schemas(tmp_path)
+    target = tmp_path / "models.schema.json"
+    current = target.read_text(encoding="utf-8")
+    lines = current.splitlines(keepends=True)
+    changed = next(i for i, line in enumerate(lines) if '"title": "Qwen Atlas data/models.yaml"' in line)
+    lines[changed] = lines[changed].replace("Qwen Atlas", "Old Atlas")
+    target.write_text("".join(lines), encoding="utf-8")
+    assert workspace.check_schemas(tmp_path) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert f"{tmp_path}/models.schema.json: stale (schema.py changed since it was generated)" in err
+    assert "--- models.schema.json (committed)" in err
+    assert "+++ models.schema.json (generated from schema.py)" in err
+    assert any(line.startswith("@@ ") for line in err)
+    assert "-" + lines[changed].rstrip("\n") in err and "+" + current.splitlines()[changed] in err
+    assert f"run `make schemas` to regenerate {tmp_path}/" in err
+    assert not any("ui.schema.json" in line for line in err)  # only the stale file is reported
+
+
+def test_check_schemas_passes_on_a_fresh_folder(tmp_path, capsys):
+    """A folder just written by write_schemas passes the check, silently on stderr."""
+    workspace.write_schemas(tmp_path)
+    assert workspace.check_schemas(tmp_path) == 0
+    out = capsys.readouterr()
+    assert out.err == "" and f"schemas OK: {len(schemagen.expected_files())} files" in out.out
 
 
 def test_check_command_exits_zero_when_current():
-    """`python -m atlas.schemagen --check` is what `make check` runs."""
-    result = subprocess.run([sys.executable, "-m", "atlas.schemagen", "--check"], cwd=ROOT, capture_output=True,
-                            text=True, env={"PYTHONPATH": str(ROOT / "hooks"), "PATH": "/usr/bin:/bin"})
+    """`python -m atlas.workspace schemas --check` is what `make check` runs."""
+    env = {"PYTHONPATH": str(ROOT / "hooks"), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-m", "atlas.workspace", "schemas", "--check"], cwd=ROOT,
+                            capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "-m atlas.workspace check" in makefile and "-m atlas.workspace schemas --check" in makefile
 
 
 @pytest.mark.parametrize("name", sorted(schemagen.expected_files()))
@@ -116,10 +156,11 @@ def test_data_passes_yamllint():
 
 
 def test_make_check_validation_is_fast_and_reports_every_problem(tmp_path):
-    """atlas.check validates in well under 2 s and prints each problem as file:line: field: message."""
+    """`atlas.workspace check` validates in well under 2 s and prints each problem as file:line: field: message."""
     env = {"PYTHONPATH": str(ROOT / "hooks"), "PATH": "/usr/bin:/bin"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    ok = subprocess.run([sys.executable, "-m", "atlas.check"], cwd=ROOT, capture_output=True, text=True, env=env)
+    ok = subprocess.run([sys.executable, "-m", "atlas.workspace", "check"], cwd=ROOT, capture_output=True,
+                        text=True, env=env)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert ok.returncode == 0, ok.stderr
     # CPU time of the whole command, interpreter start-up included: unlike wall time it does not
@@ -139,7 +180,7 @@ def test_make_check_validation_is_fast_and_reports_every_problem(tmp_path):
     weights = next(i for i, line in enumerate(lines) if line.strip().startswith("weights:"))
     lines[weights] = lines[weights].split(":")[0] + ": open-weights"
     models.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    bad = subprocess.run([sys.executable, "-m", "atlas.check", str(broken)], cwd=ROOT, capture_output=True,
+    bad = subprocess.run([sys.executable, "-m", "atlas.workspace", "check", str(broken)], cwd=ROOT, capture_output=True,
                          text=True, env=env)
     assert bad.returncode == 1
     report = bad.stderr

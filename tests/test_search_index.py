@@ -1,13 +1,14 @@
-"""Unit tests for the per-language search index split and the jieba user dictionary."""
+"""The per-language search index split, the jieba user dictionary and the patched search worker."""
 
 from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
-from atlas import jieba_dict, search_index
+from atlas import jieba_dict, search_index, workspace
 
 ZW = "\u200b"
 CONFIG = {"lang": ["zh", "en"], "separator": "[\\s\\u200b]+", "pipeline": ["trimmer"], "fields": {}}
@@ -100,26 +101,26 @@ def test_language_sitemap_keeps_only_that_language():
     assert search_index.language_sitemap(SITEMAP, "fr") is None
 
 
-def test_split_by_language_writes_both_indexes_and_is_idempotent(tmp_path):
+def test_split_search_index_writes_both_indexes_and_is_idempotent(tmp_path):
     """The files on disk: zh at the root, en under en/, plus en/sitemap.xml; a 2nd call changes nothing."""
     (tmp_path / "search").mkdir()
     (tmp_path / "en").mkdir()
     (tmp_path / "search" / "search_index.json").write_text(json.dumps(combined_index()))
     (tmp_path / "sitemap.xml").write_bytes(SITEMAP)
-    search_index.split_by_language(tmp_path)
+    workspace.split_search_index(tmp_path)
     zh = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))
     en = json.loads((tmp_path / "en" / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert len(zh["docs"]) == 4 and len(en["docs"]) == 3
-    assert "混合" in (tmp_path / "search" / "search_index.json").read_text(encoding="utf-8")  # UTF-8
+    assert "混合".encode("utf-8") in (tmp_path / "search" / "search_index.json").read_bytes()  # not \\u escapes
     assert (tmp_path / "en" / "sitemap.xml").is_file()
     snapshot = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
-    search_index.split_by_language(tmp_path)
+    workspace.split_search_index(tmp_path)
     assert snapshot == {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
 
 
-def test_split_by_language_without_an_index_does_nothing(tmp_path):
+def test_split_search_index_without_an_index_does_nothing(tmp_path):
     """No search index (search disabled): nothing is written."""
-    search_index.split_by_language(tmp_path)
+    workspace.split_search_index(tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -191,38 +192,61 @@ def test_dictionary_text_and_glossary_terms():
     assert jieba_dict.glossary_terms(glossary) == ["预训练", "预训练阶段", "词元"]
 
 
-def test_write_user_dictionary_is_content_addressed_and_idempotent(tmp_path, monkeypatch):
+def test_jieba_user_dictionary_is_content_addressed_and_idempotent(tmp_path, monkeypatch):
     """The same glossary gives the same file; it is not rewritten; a missing glossary gives an empty one."""
-    monkeypatch.setattr(jieba_dict, "_cache", {})
+    monkeypatch.setattr(workspace, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(workspace, "_dictionaries", {})
     monkeypatch.setattr(jieba_dict, "user_words", lambda terms: [t for t in terms if t == "预训练"])
     glossary = tmp_path / "glossary.yaml"
-    glossary.write_text('terms:\n  - term: {zh: "预训练", en: "pre-training"}\n', encoding="utf-8")
-    first = jieba_dict.write_user_dictionary(glossary, tmp_path / "cache")
+    glossary.write_text('terms:\n  - term: {zh: "预训练", en: "pre-training"}\n  - term: {zh: "模型", en: "model"}\n',
+                        encoding="utf-8")
+    first = workspace.jieba_user_dictionary(glossary)
     mtime = first.stat().st_mtime_ns
-    second = jieba_dict.write_user_dictionary(glossary, tmp_path / "cache")
+    second = workspace.jieba_user_dictionary(glossary)
     assert first == second and first.read_text(encoding="utf-8") == "预训练\n"
-    assert second.stat().st_mtime_ns == mtime
-    empty = jieba_dict.write_user_dictionary(tmp_path / "missing.yaml", tmp_path / "cache")
+    assert first.parent == tmp_path / "cache" and second.stat().st_mtime_ns == mtime
+    empty = workspace.jieba_user_dictionary(tmp_path / "missing.yaml")
     assert empty.read_text(encoding="utf-8") == "" and empty != first
+
+
+def test_jieba_user_dictionary_of_an_unreadable_glossary_is_empty(tmp_path, monkeypatch):
+    """Broken YAML gives an empty dictionary (the data check reports the glossary's problems)."""
+    monkeypatch.setattr(workspace, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(workspace, "_dictionaries", {})
+    monkeypatch.setattr(jieba_dict, "user_words", lambda terms: list(terms))
+    glossary = tmp_path / "glossary.yaml"
+    glossary.write_text("terms: [unclosed\n", encoding="utf-8")
+    assert workspace.jieba_user_dictionary(glossary).read_text(encoding="utf-8") == ""
 
 
 # ---------------------------------------------------------------------------
 # The patched search worker
 # ---------------------------------------------------------------------------
 
-ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_patched_worker_is_materials_worker_with_the_segmentation_fix():
-    """overrides/…/search-atlas.*.min.js is exactly the installed worker plus the two patches.
+def test_patched_worker_is_materials_worker_with_the_segmentation_fix(tmp_path, monkeypatch):
+    """overrides/…/search-atlas.*.min.js is exactly what `python -m atlas.workspace worker` writes
+    from the installed Material worker, and it differs from it only by the patches.
 
     If this fails after a Material upgrade, update WORKER/PATCHED_WORKER and the file name in
-    overrides/main.html, then run `PYTHONPATH=hooks python -m atlas.search_index`.
+    overrides/main.html, then run `PYTHONPATH=hooks python -m atlas.workspace worker`.
     """
-    installed = search_index.material_worker()
+    material = pytest.importorskip("material")
+    installed = Path(material.__file__).parent / "templates" / "assets" / "javascripts" \
+        / "workers" / search_index.WORKER
     assert installed.is_file(), f"Material no longer ships {installed.name}"
+    monkeypatch.setattr(workspace, "WORKER_DIR", tmp_path)
+    written = workspace.write_worker()
     vendored = ROOT / "overrides" / "assets" / "javascripts" / "workers" / search_index.PATCHED_WORKER
-    assert vendored.read_text(encoding="utf-8") == search_index.patch_worker(installed.read_text(encoding="utf-8"))
+    assert written == tmp_path / search_index.PATCHED_WORKER
+    assert vendored.read_bytes() == written.read_bytes()
+    original = installed.read_text(encoding="utf-8")
+    patched = vendored.read_text(encoding="utf-8")
+    for old, new in search_index.WORKER_PATCHES:
+        assert original.count(old) == 1 and old not in patched and patched.count(new) == 1
+    assert len(patched) - len(original) == sum(len(new) - len(old) for old, new in search_index.WORKER_PATCHES)
     template = (ROOT / "overrides" / "main.html").read_text(encoding="utf-8")
     assert f"/workers/{search_index.WORKER}" in template and f"/workers/{search_index.PATCHED_WORKER}" in template
 

@@ -5,40 +5,40 @@ from __future__ import annotations
 import pytest
 
 from atlas.markers import MarkerError
-from atlas.pages import expand_page
+from atlas.registry import expand_page
 
 
 @pytest.mark.parametrize("marker, message", [
-    ("<!-- atlas:table dataset=modles -->", "unknown dataset 'modles'; expected one of: families, licenses"),
-    ("<!-- atlas:table dataset=models columns=name,size -->", "unknown column 'size' for dataset models"),
-    ("<!-- atlas:table dataset=models filter=famly:qwen3 -->", "unknown filter field 'famly'"),
-    ("<!-- atlas:table dataset=models filter=family:qwen9 -->", "matches no row of dataset models"),
-    ("<!-- atlas:table dataset=models sort=size -->", "cannot sort by 'size'"),
-    ("<!-- atlas:table dataset=models colour=red -->", "unknown argument(s) colour"),
-    ("<!-- atlas:compare models=qwq-32b benchmarks=aime99 -->", "unknown benchmark 'aime99'"),
-    ("<!-- atlas:fact model=qwq-32b field=weight -->", "unknown field 'weight'"),
-    ("<!-- atlas:chart id=nope -->", "nope"),
+    ("<!-- atlas:table dataset=modles -->", "atlas:table: unknown dataset 'modles'; expected one of: families, licenses"),
+    ("<!-- atlas:table dataset=models columns=name,size -->", "atlas:table: unknown column 'size' for dataset models"),
+    ("<!-- atlas:table dataset=models filter=famly:qwen3 -->", "atlas:table: unknown filter field 'famly'"),
+    ("<!-- atlas:table dataset=models filter=family:qwen9 -->", "atlas:table: the filter 'family:qwen9' matches no row"),
+    ("<!-- atlas:table dataset=models sort=size -->", "atlas:table: cannot sort by 'size'"),
+    ("<!-- atlas:table dataset=models colour=red -->", "atlas:table: unknown argument(s) colour"),
+    ("<!-- atlas:compare models=qwq-32b benchmarks=aime99 -->", "atlas:compare: unknown benchmark 'aime99'"),
+    ("<!-- atlas:fact model=qwq-32b field=weight -->", "atlas:fact: unknown field 'weight'; expected one of:"),
+    ("<!-- atlas:chart id=nope -->", "atlas:chart: unknown chart 'nope'; expected one of:"),
 ])
-def test_bad_markers_name_page_and_line(catalog, marker, message):
-    """Every kind of marker mistake stops with page:line and what was expected."""
+def test_bad_markers_name_page_and_line(ctx, marker, message):
+    """Every kind of marker mistake stops with page:line, the marker kind and what was expected."""
     with pytest.raises(MarkerError) as raised:
-        expand_page("# T\n\nText.\n\n" + marker + "\n", "moe.md", "zh", catalog)
-    assert str(raised.value).startswith("moe.md:5: atlas:")
-    assert message in str(raised.value)
+        expand_page("# T\n\nText.\n\n" + marker + "\n", ctx("zh", "moe.md"))
+    assert str(raised.value).startswith("moe.md:5: " + message)
 
 
-def test_every_row_has_a_source_link(catalog):
+def test_every_row_has_a_source_link(ctx, catalog):
     """A models table in English: localized header, one source link per row, every model present."""
-    html = expand_page("<!-- atlas:table dataset=models columns=name,params,context -->\n", "x.en.md", "en",
-                       catalog).markdown
+    html = expand_page("<!-- atlas:table dataset=models columns=name,params,context -->\n",
+                       ctx("en", "x.en.md")).markdown
     assert "<th scope=\"col\" class=\"atlas-num\">Total params</th>" in html
     rows = html.count("<tr id=\"models-")
     assert rows == len(catalog.models)
+    assert all(f'<tr id="models-{model_id}"' in html for model_id in catalog.models)
     assert html.count('class="atlas-cite"') >= rows
 
 
-def test_headers_and_units_are_localized(catalog):
+def test_headers_and_units_are_localized(ctx):
     """The same table in Chinese uses Chinese headers and 亿 for parameter counts."""
     html = expand_page("<!-- atlas:table dataset=models columns=name,params filter=model:qwen3-235b-a22b -->\n",
-                       "x.md", "zh", catalog).markdown
+                       ctx("zh", "x.md")).markdown
     assert "总参数量" in html and "2350 亿" in html

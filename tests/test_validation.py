@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
-from atlas.catalog import load_catalog
 from atlas.errors import DataError
+from conftest import read_catalog
 
 
 def edit(folder: Path, stem: str, old: str, new: str) -> None:
@@ -29,19 +30,19 @@ def line_of(folder: Path, stem: str, snippet: str, nth: int = 1) -> int:
 def problems(folder: Path) -> list[str]:
     """The problem lines reported for a data folder (the load must fail)."""
     with pytest.raises(DataError) as raised:
-        load_catalog(folder)
+        read_catalog(folder)
     return [str(p) for p in raised.value.problems]
 
 
 def test_fixture_is_valid(fixture_data):
     """The fixture data set itself loads without problems."""
-    catalog = load_catalog(fixture_data)
+    catalog = read_catalog(fixture_data)
     assert set(catalog.models) == {"qwen3-235b-a22b", "qwen3-235b-a22b-instruct-2507"}
 
 
 def test_inheritance_fills_variant_fields(fixture_data):
     """A variant inherits what it leaves out and keeps what it overrides."""
-    variant = load_catalog(fixture_data).models["qwen3-235b-a22b-instruct-2507"]
+    variant = read_catalog(fixture_data).models["qwen3-235b-a22b-instruct-2507"]
     assert variant.params_b == 235 and variant.moe.routed_experts == 128
     assert variant.context_tokens == 262144 and variant.variant == "instruct"
 
@@ -134,6 +135,19 @@ def test_activated_above_routed(fixture_data):
             "(128), got 256") in problems(fixture_data)
 
 
+def test_future_means_after_the_given_today(fixture_data):
+    """A date counts as in the future relative to the `today` given to loading, not the clock."""
+    edit(fixture_data, "models", 'released: "2025-04-29"', 'released: "2026-11-30"')
+    line = line_of(fixture_data, "models", "2026-11-30")
+    assert read_catalog(fixture_data, today=dt.date(2026, 11, 30)).models["qwen3-235b-a22b"].released == \
+        dt.date(2026, 11, 30)  # on the day itself: accepted
+    with pytest.raises(DataError) as raised:
+        read_catalog(fixture_data, today=dt.date(2026, 11, 29))
+    [message] = [str(p) for p in raised.value.problems]
+    assert message.startswith(f"data/models.yaml:{line}: models[0].released: expected a date that is not in "
+                              "the future (today is 2026-11-29)")
+
+
 def test_impossible_date(fixture_data):
     """February 30th does not exist."""
     edit(fixture_data, "releases", 'date: "2025-04-29"', 'date: "2025-02-30"')
@@ -195,6 +209,19 @@ def test_empty_file(fixture_data):
     assert problems(fixture_data) == ["data/charts.yaml:1: the file is empty"]
 
 
+def test_missing_file(fixture_data):
+    """A data file that does not exist is named (and is the only problem reported for it)."""
+    (fixture_data / "charts.yaml").unlink()
+    assert problems(fixture_data) == ["data/charts.yaml: file is missing"]
+
+
+def test_file_that_is_not_utf8(fixture_data):
+    """Bytes that are not UTF-8 are reported on the file, not as a traceback."""
+    (fixture_data / "charts.yaml").write_bytes(b"reviewed: \"2025-01-01\"\ncharts: []\n\xff\xfe\n")
+    [message] = problems(fixture_data)
+    assert message.startswith("data/charts.yaml:1: not valid UTF-8")
+
+
 def test_folded_chinese_lines_join_without_spaces():
     """YAML folding (`>-`) joins lines with a space; Chinese text must not keep it."""
     from atlas.schema import Text
@@ -209,11 +236,11 @@ def test_loading_leaves_the_garbage_collector_as_it_was(fixture_data, enabled):
     was = gc.isenabled()
     (gc.enable if enabled else gc.disable)()
     try:
-        load_catalog(fixture_data)
+        read_catalog(fixture_data)
         assert gc.isenabled() is enabled
         (fixture_data / "models.yaml").write_text("models: [\n", encoding="utf-8")
         with pytest.raises(DataError):
-            load_catalog(fixture_data)
+            read_catalog(fixture_data)
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()

@@ -34,7 +34,9 @@ HttpUrl = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_htt
 
 def _not_future(value: dt.date, info: ValidationInfo) -> dt.date:
     """Reject dates after the build's today (passed as validation context): the data records what has happened."""
-    today: dt.date = info.context["today"]
+    today = (info.context or {}).get("today")
+    if today is None:  # a programming error, not a data error: every loader passes the date
+        raise RuntimeError("validate records with context={'today': <date>}")
     if value > today:
         raise ValueError(f"a date that is not in the future (today is {today.isoformat()})")
     return value

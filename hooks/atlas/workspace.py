@@ -88,9 +88,9 @@ def signature(*folders: Path) -> tuple:
                  if p.suffix in (".yaml", ".md"))
 
 
-def new_site(catalog: Catalog, content_dir: Path = CONTENT_DIR) -> Site:
+def new_site(catalog: Catalog, content_dir: Path = CONTENT_DIR, templates_dir: Path = TEMPLATES_DIR) -> Site:
     """Everything a build's renderers may use, computed once."""
-    return Site(catalog=catalog, site_url=site_url(), today=today(), env=environment(TEMPLATES_DIR),
+    return Site(catalog=catalog, site_url=site_url(), today=today(), env=environment(templates_dir),
                 shown_on=shown_on(read_pages(content_dir)), plotted=plotted_models(catalog))
 
 
@@ -246,17 +246,26 @@ def check(data_dir: Path = DATA_DIR) -> int:
     return 0
 
 
+def _shown(folder: Path) -> str:
+    """A folder as messages name it: relative to the project when it is inside it."""
+    try:
+        return Path(folder).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(folder)
+
+
 def check_schemas(folder: Path = SCHEMA_DIR) -> int:
     """`make check`: list stale, missing or leftover schema files with the diff; exit status 1 on any."""
     problems = schemagen.stale_files(existing_schemas(folder))
+    shown = _shown(folder)
     for name, problem, diff in problems:
-        print(f"data/schemas/{name}: {problem}", file=sys.stderr)
+        print(f"{shown}/{name}: {problem}", file=sys.stderr)
         if diff:
             print(diff, file=sys.stderr, end="" if diff.endswith("\n") else "\n")
     if problems:
-        print("run `make schemas` to regenerate data/schemas/", file=sys.stderr)
+        print(f"run `make schemas` to regenerate {shown}/", file=sys.stderr)
         return 1
-    print(f"schemas OK: {len(schemagen.expected_files())} files in data/schemas/ are up to date")
+    print(f"schemas OK: {len(schemagen.expected_files())} files in {shown}/ are up to date")
     return 0
 
 

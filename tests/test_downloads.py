@@ -1,8 +1,10 @@
-"""Downloads: /data/*.json and *.csv validate against the published schemas and are byte-stable."""
+"""Downloads and the Data page: /data/*.json and *.csv validate against the published schemas and
+are byte-stable; the downloads, field-reference and changelog blocks."""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import posixpath
@@ -14,26 +16,26 @@ from jsonschema import Draft202012Validator, FormatChecker
 from markupsafe import escape
 from referencing import Registry, Resource
 
-from atlas import exports, i18n, schemagen
-from atlas.catalog import load_catalog
+from conftest import SITE_URL, make_site, read_catalog
+from atlas import datapage, downloads, i18n, schemagen, workspace
+from atlas.loading import INHERITED
 from atlas.markers import Marker
-from atlas.render import Context
 
 ROOT = Path(__file__).resolve().parents[1]
-DATASETS = tuple(exports.ITEMS)
+DATASETS = tuple(downloads.ITEMS)
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, catalog) -> Path:
-    """A site folder with only the downloads written (no MkDocs build needed)."""
+def written(tmp_path_factory, catalog) -> Path:
+    """A site folder holding only what finish_site writes: the downloads and schemas (no MkDocs build)."""
     folder = tmp_path_factory.mktemp("downloads")
-    exports.write_downloads(folder, catalog)
+    workspace.finish_site(folder, catalog, {})
     return folder
 
 
-def validator(site: Path, dataset: str) -> Draft202012Validator:
+def validator(folder: Path, dataset: str) -> Draft202012Validator:
     """A validator for one download, using the schema as published next to it."""
-    schema = json.loads((site / "data" / "schemas" / f"download-{dataset}.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((folder / "data" / "schemas" / f"download-{dataset}.schema.json").read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     registry = Registry().with_resource(schema["$id"], Resource.from_contents(schema))
     return Draft202012Validator(schema, registry=registry, format_checker=FormatChecker())
@@ -45,33 +47,49 @@ def validator(site: Path, dataset: str) -> Draft202012Validator:
 
 
 @pytest.mark.parametrize("dataset", DATASETS)
-def test_json_validates_against_its_published_schema(site, catalog, dataset):
+def test_json_validates_against_its_published_schema(written, catalog, dataset):
     """Each JSON file is {as_of, license, items} and validates, formats included."""
-    document = json.loads((site / "data" / f"{dataset}.json").read_text(encoding="utf-8"))
-    errors = sorted(validator(site, dataset).iter_errors(document), key=lambda e: list(e.path))
+    document = json.loads((written / "data" / f"{dataset}.json").read_text(encoding="utf-8"))
+    errors = sorted(validator(written, dataset).iter_errors(document), key=lambda e: list(e.path))
     assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
     assert document["as_of"] == catalog.as_of.isoformat()
     assert document["license"] == "CC-BY-4.0"
-    assert len(document["items"]) == len(exports.ITEMS[dataset](catalog)) > 0
+    assert len(document["items"]) == len(downloads.ITEMS[dataset](catalog)) > 0
 
 
-def test_models_are_resolved_records(site, catalog):
-    """models.json holds every model with inheritance applied (a variant carries its base's figures)."""
-    items = {m["id"]: m for m in json.loads((site / "data" / "models.json").read_text(encoding="utf-8"))["items"]}
+def test_models_are_resolved_records(written, catalog):
+    """models.json holds every model by id with inheritance applied: a variant lacks no figure its base has."""
+    items = {m["id"]: m for m in json.loads((written / "data" / "models.json").read_text(encoding="utf-8"))["items"]}
     assert set(items) == set(catalog.models)
     assert list(items) == sorted(items)
-    for model in catalog.models.values():
-        assert items[model.id] == model.as_record()
-    variant = next(m for m in catalog.models.values() if m.base_model)
-    base = catalog.models[variant.base_model]
-    assert items[variant.id]["family"] is not None
-    if variant.params_b == base.params_b:
-        assert items[variant.id]["params_b"] == items[base.id]["params_b"]
+    variants = [m for m in items.values() if m["base_model"]]
+    assert variants
+    for variant in variants:
+        base = items[variant["base_model"]]
+        missing = [name for name in INHERITED if base[name] is not None and variant[name] is None]
+        assert not missing, (variant["id"], missing)
 
 
-def test_every_schema_is_published(site):
+def test_variant_record_of_the_fixture(fixture_catalog):
+    """Qwen3-235B-A22B-Instruct-2507 sets only its date, context and variant; the rest comes from its base."""
+    items = {m["id"]: m for m in downloads.document("models", fixture_catalog)["items"]}
+    assert list(items) == ["deepseek-r1", "qwen2.5-72b", "qwen2.5-7b", "qwen3-235b-a22b",
+                           "qwen3-235b-a22b-instruct-2507", "qwq-32b"]
+    variant = items["qwen3-235b-a22b-instruct-2507"]
+    assert {key: variant[key] for key in ("family", "variant", "released", "params_b", "active_params_b",
+                                          "context_tokens", "training_tokens_t", "license", "weights", "source",
+                                          "moe", "base_model", "date_precision")} == {
+        "family": "qwen3", "variant": "instruct", "released": "2025-07-21", "params_b": 235,
+        "active_params_b": 22, "context_tokens": 262144, "training_tokens_t": 36, "license": "apache-2.0",
+        "weights": "open", "source": "qwen3-report",
+        "moe": {"routed_experts": 128, "activated_experts": 8, "shared_experts": 0},
+        "base_model": "qwen3-235b-a22b", "date_precision": "day"}
+    assert variant["developer"] == {"zh": "通义千问团队", "en": "Qwen Team"}
+
+
+def test_every_schema_is_published(written):
     """The data-file schemas and the download schemas are both copied to /data/schemas/."""
-    published = sorted(p.name for p in (site / "data" / "schemas").glob("*.schema.json"))
+    published = sorted(p.name for p in (written / "data" / "schemas").glob("*.schema.json"))
     assert published == sorted(schemagen.expected_files())
 
 
@@ -128,17 +146,17 @@ def unflatten(row: dict[str, str], item_schema: dict, defs: dict) -> dict:
 
 
 @pytest.mark.parametrize("dataset", DATASETS)
-def test_csv_rows_validate_once_unflattened(site, dataset):
+def test_csv_rows_validate_once_unflattened(written, dataset):
     """Every CSV row, with dotted columns nested again and numbers converted, is a valid record."""
-    schema = json.loads((site / "data" / "schemas" / f"download-{dataset}.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((written / "data" / "schemas" / f"download-{dataset}.schema.json").read_text(encoding="utf-8"))
     defs = schema["$defs"]
     item_schema = schema["properties"]["items"]["items"]
-    text = (site / "data" / f"{dataset}.csv").read_text(encoding="utf-8")
+    text = (written / "data" / f"{dataset}.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    document = json.loads((site / "data" / f"{dataset}.json").read_text(encoding="utf-8"))
+    document = json.loads((written / "data" / f"{dataset}.json").read_text(encoding="utf-8"))
     assert len(rows) == len(document["items"])
     items = [unflatten(row, item_schema, defs) for row in rows]
-    check = validator(site, dataset)
+    check = validator(written, dataset)
     wrapped = {"as_of": document["as_of"], "license": document["license"], "items": items}
     errors = list(check.iter_errors(wrapped))
     assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
@@ -148,15 +166,15 @@ def test_csv_rows_validate_once_unflattened(site, dataset):
                 assert rebuilt[key] == value, (dataset, key)
 
 
-def test_csv_flattening_rules(site):
+def test_csv_flattening_rules(written):
     """Nested objects become dotted columns, lists are joined with ';', null is an empty cell."""
-    header = (site / "data" / "models.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    header = (written / "data" / "models.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     for column in ("id", "developer.zh", "developer.en", "moe.routed_experts", "moe.shared_experts", "related"):
         assert column in header
-    releases = list(csv.DictReader(io.StringIO((site / "data" / "releases.csv").read_text(encoding="utf-8"))))
+    releases = list(csv.DictReader(io.StringIO((written / "data" / "releases.csv").read_text(encoding="utf-8"))))
     multi = next(r for r in releases if ";" in r["models"])
     assert all(part for part in multi["models"].split(";"))
-    assert exports.csv_cell(None) == "" and exports.csv_cell(True) == "true" and exports.csv_cell([1, 2]) == "1;2"
+    assert downloads.csv_cell(None) == "" and downloads.csv_cell(True) == "true" and downloads.csv_cell([1, 2]) == "1;2"
 
 
 # ---------------------------------------------------------------------------
@@ -164,28 +182,29 @@ def test_csv_flattening_rules(site):
 # ---------------------------------------------------------------------------
 
 
-def test_downloads_are_byte_identical_across_runs(tmp_path, site, monkeypatch):
-    """A fresh catalog written to a new folder (with another SITE_URL) gives the same bytes."""
+def test_downloads_are_byte_identical_across_runs(tmp_path, written, monkeypatch):
+    """A fresh catalog (another day, another SITE_URL) written to a new folder gives the same bytes."""
     monkeypatch.setenv("SITE_URL", "https://fork.example.org/atlas/")
     other = tmp_path / "again"
-    exports.write_downloads(other, load_catalog(ROOT / "data"))
-    first = {p.relative_to(site): p.read_bytes() for p in sorted((site / "data").rglob("*")) if p.is_file()}
+    workspace.finish_site(other, read_catalog(ROOT / "data"), {})
+    first = {p.relative_to(written): p.read_bytes() for p in sorted((written / "data").rglob("*")) if p.is_file()}
     second = {p.relative_to(other): p.read_bytes() for p in sorted((other / "data").rglob("*")) if p.is_file()}
-    assert first == second
+    assert first and first == second
+    assert len(first) == 2 * len(DATASETS) + len(schemagen.expected_files())
 
 
-def test_files_are_utf8_with_unix_line_ends_and_sorted_keys(site, catalog):
+def test_files_are_utf8_with_unix_line_ends_and_sorted_keys(written, catalog):
     """UTF-8 without BOM, '\\n' only, keys sorted, no date other than the data's own as-of date."""
     dates = re.compile(r"\b(20\d\d-\d\d-\d\d)")
     known = {catalog.as_of.isoformat()}
     for dataset in DATASETS:
-        raw = (site / "data" / f"{dataset}.json").read_bytes()
+        raw = (written / "data" / f"{dataset}.json").read_bytes()
         assert not raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw and raw.endswith(b"\n")
         document = json.loads(raw.decode("utf-8"))
         assert raw.decode("utf-8") == json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
         data_dates = set(dates.findall(json.dumps(document["items"], ensure_ascii=False)))
         assert set(dates.findall(raw.decode("utf-8"))) <= known | data_dates
-        csv_raw = (site / "data" / f"{dataset}.csv").read_bytes()
+        csv_raw = (written / "data" / f"{dataset}.csv").read_bytes()
         assert b"\r" not in csv_raw and not csv_raw.startswith(b"\xef\xbb\xbf")
         csv_raw.decode("utf-8")
 
@@ -195,49 +214,55 @@ def test_files_are_utf8_with_unix_line_ends_and_sorted_keys(site, catalog):
 # ---------------------------------------------------------------------------
 
 
-def _expand(kind: str, catalog, lang: str, page: str) -> str:
-    """Render one marker kind for a page."""
-    handler = {"downloads": exports.render_downloads, "fields": exports.render_fields,
-               "changelog": exports.render_changelog}[kind]
-    return handler(Marker(kind, {}, page, 5), Context(catalog, lang, page))
+def _expand(kind: str, ctx, lang: str, page: str) -> str:
+    """Render one Data page marker kind for a page (`ctx`: a context factory)."""
+    handler = {"downloads": datapage.render_downloads, "fields": datapage.render_fields,
+               "changelog": datapage.render_changelog}[kind]
+    return handler(Marker(kind, {}, page, 5), ctx(lang, page))
 
 
 @pytest.mark.parametrize(("lang", "page", "prefix"), [("zh", "data.md", "data/"), ("en", "data.en.md", "en/data/")])
-def test_download_links_resolve_to_the_files(site, catalog, lang, page, prefix):
+def test_download_links_resolve_to_the_files(written, catalog, ctx, lang, page, prefix):
     """From /data/ and /en/data/ every file link lands on a file written at the site root."""
-    html = _expand("downloads", catalog, lang, page)
+    html = _expand("downloads", ctx, lang, page)
     links = re.findall(r'href="([^"#]+\.(?:json|csv))"', html)
     assert len(links) >= 3 * len(DATASETS)
     for link in links:
         target = posixpath.normpath(posixpath.join(prefix, link))
         assert not target.startswith(".."), link
-        assert (site / target).is_file(), (lang, link)
+        assert (written / target).is_file(), (lang, link)
     assert ("../../data/models.json" if lang == "en" else "../data/models.json") in links
     assert "CC BY 4.0" in html and "creativecommons.org/licenses/by/4.0/" in html
     assert catalog.as_of.isoformat() in html
     assert "@misc{" in html and f"Data as of {catalog.as_of.isoformat()}" in html
 
 
-def test_citation_uses_the_deploy_address(catalog, monkeypatch):
-    """A fork that sets SITE_URL cites its own address; otherwise the canonical one."""
+def test_citation_uses_the_deploy_address(catalog, ctx, monkeypatch):
+    """A fork that sets SITE_URL cites its own address; otherwise the canonical one; the Data page
+    cites the address of its build."""
     monkeypatch.delenv("SITE_URL", raising=False)
-    assert schemagen.CANONICAL_URL + "data/" in exports.bibtex(catalog)
+    assert workspace.site_url() == schemagen.CANONICAL_URL
+    assert schemagen.CANONICAL_URL + "data/" in downloads.bibtex(catalog, workspace.site_url())
     monkeypatch.setenv("SITE_URL", "https://fork.example.org/atlas")
-    assert "https://fork.example.org/atlas/data/" in exports.bibtex(catalog)
+    assert workspace.site_url() == "https://fork.example.org/atlas/"
+    assert "https://fork.example.org/atlas/data/" in downloads.bibtex(catalog, workspace.site_url())
+    assert f"\\url{{{SITE_URL}data/}}" in _expand("downloads", ctx, "en", "data.en.md")
     mkdocs_yml = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert f'site_url: !ENV [SITE_URL, "{schemagen.CANONICAL_URL}"]' in mkdocs_yml
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_field_reference_documents_every_field(catalog, lang):
+def test_field_reference_documents_every_field(ctx, lang):
     """Every field of every data file appears in its section, translated, with required marked."""
     page = "data.md" if lang == "zh" else "data.en.md"
-    html = _expand("fields", catalog, lang, page)
+    html = _expand("fields", ctx, lang, page)
     common, files = schemagen.field_reference()
-    for model in [*common, *(m for f in files for m in f.models)]:
-        section = html.split(f'id="{model.anchor}"', 1)[1].split("</table>", 1)[0]
-        for field in model.fields:
-            assert f"<code>{field.name}</code>" in section, (model.name, field.name)
+    records = [*common, *(record for f in files for record in f.records)]
+    assert records
+    for record in records:
+        section = html.split(f'id="{record.anchor}"', 1)[1].split("</table>", 1)[0]
+        for field in record.fields:
+            assert f"<code>{field.name}</code>" in section, (record.name, field.name)
     for stem in schemagen.FILES:
         assert f"{{ #fields-{stem} }}" in html
     assert 'lang="en"' not in html  # nothing falls back to untranslated English
@@ -248,21 +273,17 @@ def test_field_reference_documents_every_field(catalog, lang):
 
 def test_field_reference_falls_back_to_english_when_untranslated(catalog):
     """A description without a Chinese translation is shown in English and marked lang=en."""
-    ui = dict(catalog.ui)
-    catalog.ui.pop("schema-field-moe-routed-experts")
-    try:
-        html = _expand("fields", catalog, "zh", "data.md")
-    finally:
-        catalog.ui.clear()
-        catalog.ui.update(ui)
+    ui = {key: text for key, text in catalog.ui.items() if key != "schema-field-moe-routed-experts"}
+    untranslated = make_site(dataclasses.replace(catalog, ui=ui))
+    html = datapage.render_fields(Marker("fields", {}, "data.md", 5), untranslated.context("zh", "data.md"))
     assert 'lang="en"' in html and "Routed (non-shared) experts per MoE layer." in html
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_changelog_lists_entries_newest_first_and_review_dates(catalog, lang):
+def test_changelog_lists_entries_newest_first_and_review_dates(catalog, ctx, lang):
     """Entries in date order, newest first, and each data file with its reviewed date."""
     page = "changelog.md" if lang == "zh" else "changelog.en.md"
-    html = _expand("changelog", catalog, lang, page)
+    html = _expand("changelog", ctx, lang, page)
     entries = re.findall(r'<li class="atlas-change[^"]*"><time datetime="([0-9-]+)"', html)
     assert len(entries) == len(catalog.changes)
     assert entries == sorted(entries, reverse=True)
