@@ -34,8 +34,8 @@ check: $(STAMP)  ## validate all data, printing every problem as file:line
 schemas: $(STAMP)  ## regenerate data/schemas/*.json and the field docs from the pydantic models
 	$(BIN)/python -m atlas.workspace schemas
 
-test: $(STAMP)  ## the whole test suite (browser tests skip locally without Chromium; fail in CI)
-	$(BIN)/python -m pytest
+test: $(STAMP)  ## the whole test suite on two processes (browser tests skip locally without Chromium; fail in CI)
+	$(BIN)/python -m pytest --numprocesses 2 --dist loadfile
 
 bench: $(STAMP)  ## build-time and page-weight benchmark; writes bench/REPORT.md and README's summary
 	$(BIN)/python bench/run.py --readme

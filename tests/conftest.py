@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import shutil
 import sys
 from pathlib import Path
@@ -85,14 +86,26 @@ def fixture_data(tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The whole site built once with --strict into a temporary folder (shared by all e2e tests)."""
+def built_site(tmp_path_factory, request) -> Path:
+    """The whole site built once with --strict into a temporary folder (shared by all e2e tests).
+
+    Under pytest-xdist (`make test`) the workers of one run share one build: the first to get the
+    lock builds into the run's temporary folder, the others wait for it and reuse it.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    site_dir = tmp_path_factory.mktemp("site")
-    config = load_config(config_file=str(ROOT / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
-    build(config)
+    if not hasattr(request.config, "workerinput"):  # one process: a build of its own
+        site_dir = tmp_path_factory.mktemp("site")
+        build(load_config(config_file=str(ROOT / "mkdocs.yml"), site_dir=str(site_dir), strict=True))
+        return site_dir
+    shared = tmp_path_factory.getbasetemp().parent  # this run's folder, above each worker's own
+    site_dir, done = shared / "built-site", shared / "built-site.done"
+    with open(shared / "built-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            build(load_config(config_file=str(ROOT / "mkdocs.yml"), site_dir=str(site_dir), strict=True))
+            done.touch()
     return site_dir
 
 
