@@ -1,8 +1,9 @@
-"""The data schema: pydantic models for every YAML file in `data/`.
+"""The data schema: the pydantic record classes of every YAML file in `data/`.
 
-These classes are the single source of truth. The JSON Schemas in `data/schemas/`
-and the field documentation on the Data page are generated from them
-(`make schemas`), and a test fails when those are stale.
+A *record* is an entry as an editor writes it; a `Model` (catalog.py) is a Qwen or peer model
+with its base model's fields inherited. These classes are the single source of truth: the JSON
+Schemas in `data/schemas/` and the field documentation on the Data page are generated from them
+(`make schemas`), and `make check` fails when those are stale.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ PastDate = Annotated[dt.date, AfterValidator(_not_future), Field(
 
 
 class Strict(BaseModel):
-    """Base for every data model: unknown keys are errors, values are not coerced loosely."""
+    """Base for every record class: unknown keys are errors, values are not coerced loosely."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
                               allow_inf_nan=False)  # .inf / .nan are not figures, and not JSON

@@ -66,7 +66,7 @@ DOWNLOADS: dict[str, tuple[type[BaseModel], str]] = {
 
 
 def download_record_type(dataset: str) -> type[Strict]:
-    """The pydantic model of one download document: {as_of, license, items}."""
+    """The record class of one download document: {as_of, license, items}."""
     item, _ = DOWNLOADS[dataset]
     return create_model(
         f"{dataset.capitalize()}Download",
