@@ -18,8 +18,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import read_catalog
+
+from atlas import workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_ID = "qwen2.5-coder-7b-instruct"
@@ -75,7 +76,7 @@ def site(tmp_path_factory) -> Path:
     shutil.copy(ROOT / "mkdocs.yml", repo / "mkdocs.yml")
     _append_to_list(repo / "data" / "models.yaml", "models", NEW_MODEL)
     _append_to_list(repo / "data" / "sources.yaml", "sources", NEW_SOURCE)
-    assert MODEL_ID in read_catalog(repo / "data").models  # valid, cited data before building
+    assert MODEL_ID in read_catalog(repo / "data", today=workspace.today()).models  # valid, cited data before building
 
     site_dir = tmp_path_factory.mktemp("site")
     # a fresh interpreter, as an editor runs it: this process has already imported `atlas` from the
