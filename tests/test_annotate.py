@@ -45,9 +45,10 @@ def test_first_mention_only():
 
 
 def test_definition_is_escaped_in_title():
-    """Definitions come from data: quotes and angle brackets are escaped in the attribute."""
+    """Definitions come from data: quotes are escaped in the attribute, and `<` twice, because
+    Material's tooltips insert the decoded attribute as HTML."""
     out = annotate_html("<p>使用分组查询注意力。</p>", TERMS)
-    assert 'title="多个查询头共享键值头 &lt;KV&gt; &amp; &quot;引号&quot;"' in out
+    assert 'title="多个查询头共享键值头 &amp;lt;KV&gt; &amp; &#34;引号&#34;"' in out
 
 
 def test_code_headings_and_links_untouched():

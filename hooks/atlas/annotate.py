@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .templates import tooltip
+
 SKIP = {"a", "abbr", "code", "pre", "kbd", "samp", "script", "style", "h1", "h2", "h3", "h4", "h5",
         "h6", "th", "button", "textarea", "select", "option", "svg", "time", "dt", "summary", "sup"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -169,7 +171,7 @@ class _Annotator:
                 return match.group(0)
             self.used.add(item.term_id)
             return (f'<a class="atlas-term" href="{html.escape(item.href)}" '
-                    f'title="{html.escape(item.definition)}">{match.group(0)}</a>')
+                    f'title="{tooltip(item.definition)}">{match.group(0)}</a>')
         if "&" not in text:
             return self.pattern.sub(replace, text)
         return "".join(part if index % 2 else self.pattern.sub(replace, part)

@@ -8,7 +8,6 @@ from . import i18n, schemagen
 from .context import Context
 from .downloads import ITEMS, bibtex
 from .markers import Marker, require
-from .templates import md_text
 
 LICENSE_URL = {"zh": "https://creativecommons.org/licenses/by/4.0/deed.zh-hans",
                "en": "https://creativecommons.org/licenses/by/4.0/deed.en"}
@@ -31,8 +30,7 @@ def render_downloads(marker: Marker, ctx: Context) -> str:
     yaml_schemas = [{"name": f"{stem}.schema.json", "href": ctx.root_href(f"data/schemas/{stem}.schema.json")}
                     for stem in schemagen.FILES]
     as_of = catalog.as_of
-    return ctx.render("downloads.html", rows=rows, labels={k: md_text(v) if k in ("license", "cite") else v
-                                                        for k, v in labels.items()},
+    return ctx.render("downloads.html", rows=rows, labels=labels,
                   as_of={"text": i18n.fmt_date(as_of, "day", ctx.lang), "datetime": as_of.isoformat()},
                   license_url=LICENSE_URL[ctx.lang], bibtex=bibtex(catalog, ctx.site.site_url), yaml_schemas=yaml_schemas,
                   sources_href=ctx.href("sources.md"))
@@ -73,12 +71,11 @@ def render_fields(marker: Marker, ctx: Context) -> str:
     sections = []
     for doc in files:
         title = f"data/{doc.stem}.yaml"
-        sections.append({"title": md_text(title), "anchor": doc.anchor,
+        sections.append({"title": title, "anchor": doc.anchor,
                          "schema": ctx.root_href(f"data/schemas/{doc.schema}"), "schema_name": doc.schema,
                          "records": [_record_view(m, ctx) for m in doc.records]})
     labels = {key: ctx.t(f"fields-{key}") for key in (
         "common", "download", "name", "type", "required", "default", "description", "untranslated", "schema")}
-    labels = {k: md_text(v) if k in ("common", "download") else v for k, v in labels.items()}
     return ctx.render("fields.html", sections=sections, common=[_record_view(m, ctx) for m in common],
                   download=_record_view(schemagen.download_reference(), ctx), labels=labels)
 
@@ -108,6 +105,6 @@ def render_changelog(marker: Marker, ctx: Context) -> str:
                  "datetime": date.isoformat()} for stem, date in catalog.reviewed.items()]
     labels = {key: ctx.t(f"changelog-{key}") for key in ("changes", "reviewed", "file", "date", "refs", "empty")}
     return ctx.render("changelog.html", entries=entries, reviewed=reviewed,
-                  labels={k: md_text(v) if k in ("changes", "reviewed") else v for k, v in labels.items()},
+                  labels=labels,
                   as_of={"text": i18n.fmt_date(catalog.as_of, "day", ctx.lang), "datetime": catalog.as_of.isoformat()},
                   as_of_label=ctx.t("dl-as-of"))

@@ -17,7 +17,6 @@ from .datasets import table_view
 from .markers import Marker, require
 from .schema import BENCHMARK_CATEGORIES, MODES
 from .stubs import STUB_DIR
-from .templates import md_text
 
 
 def charts_of(model_id: str, ctx: Context) -> list[dict[str, str]]:
@@ -211,7 +210,7 @@ def render_model_index(marker: Marker, ctx: Context) -> str:
     groups = {"qwen": [], "peers": []}
     for family in families:
         groups["qwen" if family.qwen else "peers"].append({
-            "id": family.id, "name": md_text(ctx.pick(family.name)), "description": ctx.pick(family.description),
+            "id": family.id, "name": ctx.pick(family.name), "description": ctx.pick(family.description),
             "count": len(by_family[family.id]), "table": _family_table(family.id, by_family[family.id], ctx)})
     years: dict[str, list[dict]] = defaultdict(list)
     for model in sorted(catalog.models.values(), key=lambda m: (str(m.released or ""), m.id), reverse=True):

@@ -36,6 +36,8 @@ def environment(folder: Path) -> jinja2.Environment:
     env.filters["json_script"] = json_for_script
     env.filters["md_attr"] = md_attr
     env.filters["md_inline"] = md_inline
+    env.filters["md_heading"] = md_text
+    env.filters["tooltip"] = tooltip
     return env
 
 
@@ -56,6 +58,17 @@ def md_attr(value: Any) -> str:
 def md_inline(value: Any) -> str:
     """HTML-escape text of inline output and encode every character Markdown reads as syntax."""
     return jinja2.utils.markupsafe.Markup(str(jinja2.utils.markupsafe.escape(value)).translate(_MD_TEXT))
+
+
+def tooltip(value: Any) -> str:
+    """A title attribute's value that stays text when Material's tooltips insert it as HTML.
+
+    Material's `content.tooltips` copies the decoded attribute into the page with innerHTML, so a
+    `<` in the text would open a tag there. Written as `&amp;lt;`, the attribute holds the
+    characters `&lt;`, which innerHTML shows as `<`. (A browser's own tooltip, without JavaScript,
+    then shows `&lt;`: a fair price for data text that contains `<`, which is rare.)
+    """
+    return jinja2.utils.markupsafe.Markup(str(jinja2.utils.markupsafe.escape(value)).replace("&lt;", "&amp;lt;"))
 
 
 def json_for_script(value: Any) -> str:
