@@ -292,3 +292,28 @@ def test_changelog_lists_entries_newest_first_and_review_dates(catalog, ctx, lan
         assert re.search(rf"<code>data/{re.escape(stem)}\.yaml</code></th><td><time datetime=\"{date.isoformat()}\"", html)
     for change in catalog.changes:
         assert str(escape(i18n.pick(change.summary, lang))) in html
+
+
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+def test_csv_cells_that_a_spreadsheet_would_run_start_with_an_apostrophe(text):
+    """A text cell that a spreadsheet would run as a formula is written with a leading apostrophe."""
+    from atlas.downloads import csv_cell
+
+    assert csv_cell(text) == "'" + text
+    assert csv_cell([text, "plain"]) == "'" + text + ";plain"
+
+
+def test_numbers_and_plain_text_are_written_as_they_are():
+    """Numbers (even negative ones) and ordinary text are not prefixed."""
+    from atlas.downloads import csv_cell
+
+    assert [csv_cell(-1.5), csv_cell(7), csv_cell("Qwen3"), csv_cell("a=b")] == ["-1.5", "7", "Qwen3", "a=b"]
+
+
+def test_the_data_page_says_how_formula_cells_are_written(ctx):
+    """Both languages of the Data page explain the apostrophe."""
+    from atlas.registry import expand_page
+
+    for lang, page in (("zh", "data.md"), ("en", "data.en.md")):
+        html = expand_page("<!-- atlas:downloads -->\n", ctx(lang, page)).markdown
+        assert ctx(lang, page).t("dl-csv-formulas").split("=")[0][:10] in html

@@ -26,7 +26,7 @@ def render_downloads(marker: Marker, ctx: Context) -> str:
                      "fields": ctx.href("data.md", _fields_anchor(dataset))})
     labels = {key: ctx.t(f"dl-{key}") for key in (
         "as-of", "dataset", "items", "files", "schema", "license", "license-text", "license-sources",
-        "cite", "cite-text", "yaml-schemas", "sources-link")}
+        "cite", "cite-text", "yaml-schemas", "sources-link", "csv-formulas")}
     yaml_schemas = [{"name": f"{stem}.schema.json", "href": ctx.root_href(f"data/schemas/{stem}.schema.json")}
                     for stem in schemagen.FILES]
     as_of = catalog.as_of

@@ -126,8 +126,16 @@ def _get(item: dict[str, Any], path: tuple[str, ...]) -> Any:
     return value
 
 
+# Spreadsheets run a cell that starts with one of these as a formula (OWASP, "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_cell(value: Any) -> str:
-    """One CSV cell: null is empty, booleans are true/false, lists are joined with ';'."""
+    """One CSV cell: null is empty, booleans are true/false, lists are joined with ';'.
+
+    A text cell that a spreadsheet would run as a formula gets a leading `'`, which spreadsheets
+    show as text and do not display (the Data page says so). Numbers are never text here.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -135,8 +143,10 @@ def csv_cell(value: Any) -> str:
     if isinstance(value, (int, float)):
         return json.dumps(value)
     if isinstance(value, list):
-        return ";".join(csv_cell(item) for item in value)
-    return str(value)
+        text = ";".join(csv_cell(item) for item in value)
+    else:
+        text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def to_csv(dataset: str, items: list[dict[str, Any]]) -> str:
