@@ -23,6 +23,7 @@ from atlas.context import Context, Site  # noqa: E402
 from atlas.errors import DataError  # noqa: E402
 from atlas.markers import MarkerError  # noqa: E402
 from atlas.registry import expand_page  # noqa: E402
+from atlas.safety import unsafe_urls  # noqa: E402
 
 log = get_plugin_logger(__name__)
 # What the current build knows: its Site (reused while data and pages are unchanged, e.g. by the
@@ -97,9 +98,15 @@ def on_page_markdown(markdown: str, page, config, files, **kwargs) -> str:
 
 
 def on_page_content(html: str, page, config, files, **kwargs) -> str:
-    """Link glossary terms, before the search plugin indexes the page."""
+    """Link glossary terms, before the search plugin indexes the page; refuse a page with a link
+    that is not http(s), relative or an anchor."""
     with timing.phase(timing.ANNOTATE):
-        return _context(page).annotate(html)
+        html = _context(page).annotate(html)
+    unsafe = unsafe_urls(html)
+    if unsafe:
+        raise PluginError(f"content/{page.file.src_uri}: links must be http(s), relative or anchors; "
+                          f"found {', '.join(repr(url) for url in unsafe[:3])}")
+    return html
 
 
 @event_priority(50)

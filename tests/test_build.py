@@ -161,6 +161,18 @@ def test_unknown_marker_fails_the_build_naming_page_and_line(tmp_path: Path):
     assert "Traceback" not in result.stderr
 
 
+def test_a_script_link_in_a_page_fails_the_build(tmp_path: Path):
+    """A Markdown link to `javascript:` in a page stops the build naming the page, before any file
+    of the build is written where a reader could load it."""
+    copy_project(tmp_path)
+    page = tmp_path / "content" / "moe.md"
+    page.write_text(page.read_text("utf-8") + "\n[click](javascript:alert(1))\n", "utf-8")
+    result = run_build(tmp_path, BUILD_ONLY_LOCALE="zh")
+    assert result.returncode == 1
+    assert "content/moe.md: links must be http(s), relative or anchors; found 'javascript:alert(1)'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_no_duplicate_ids(built_site: Path):
     """Generated anchors are unique on every page (links and the link checker rely on it)."""
     for page in built_site.rglob("*.html"):
