@@ -57,7 +57,9 @@ def _build_language(config) -> str:
 
 @event_priority(100)  # before the search plugin's on_config reads its jieba dictionary
 def on_config(config, **kwargs) -> None:
-    """Give Chinese search a jieba user dictionary made from the glossary."""
+    """Build into a staging folder, and give Chinese search a jieba user dictionary made from the
+    glossary."""
+    _stage(config)
     search = config.plugins.get("material/search")
     if search is not None:  # the same file for both language builds, so this is idempotent
         with timing.phase(timing.CONFIG):
@@ -109,6 +111,29 @@ def on_page_content(html: str, page, config, files, **kwargs) -> str:
     return html
 
 
+def _stage(config) -> None:
+    """Point the build at a new staging folder; the finished build replaces site_dir in `_finish`.
+
+    static-i18n builds the other languages with the same config, so a build already staged keeps
+    its folder. A `--dirty` build only writes the pages that changed, so it writes in place.
+    """
+    staging = _state.get("staging")
+    if staging is not None and config.site_dir == str(staging[1]):
+        return
+    if "--dirty" in sys.argv or "--dirtyreload" in sys.argv:
+        return
+    site_dir = Path(config.site_dir)
+    _state["staging"] = (site_dir, workspace.staging_for(site_dir))
+    config.site_dir = str(_state["staging"][1])
+
+
+def on_build_error(error, **kwargs) -> None:
+    """A failed build leaves the site it would have replaced as it was."""
+    staging = _state.pop("staging", None)
+    if staging is not None:
+        workspace.discard(staging[1])
+
+
 @event_priority(50)
 def _keep_404(config, **kwargs) -> None:
     """Keep the 404 page the language build has just written (the next build overwrites it)."""
@@ -125,6 +150,10 @@ def _finish(config, **kwargs) -> None:
         return  # still inside the nested English build
     with timing.phase(timing.FINISH):
         workspace.finish_site(Path(config.site_dir), _site().catalog, _state["pages_404"])  # type: ignore[arg-type]
+        staging = _state.pop("staging", None)
+        if staging is not None:
+            workspace.publish(staging[1], staging[0])
+            config.site_dir = str(staging[0])
     _state["pages_404"] = {}
 
 

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -220,6 +221,37 @@ def finish_site(site_dir: Path, catalog: Catalog, pages_404: dict[str, bytes]) -
     schemas.mkdir(parents=True, exist_ok=True)
     for name, text in schemagen.expected_files().items():
         (schemas / name).write_bytes(text.encode("utf-8"))
+
+
+def staging_for(site_dir: Path) -> Path:
+    """A new empty folder beside `site_dir` for a build to write into (readable like a site folder)."""
+    site_dir = Path(site_dir)
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+    staging.chmod(0o755)
+    return staging
+
+
+def publish(staging: Path, site_dir: Path) -> None:
+    """Put a finished build in place of `site_dir`, as a whole.
+
+    Renames are atomic within a file system: the old site is renamed away, the new one renamed in,
+    and the old one deleted. A reader or another build sees either the old site or the new one,
+    never a mix; nothing is written through what the old site held (a symbolic link included).
+    """
+    site_dir = Path(site_dir)
+    old = None
+    if site_dir.exists() or site_dir.is_symlink():
+        old = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.old-", dir=site_dir.parent)) / site_dir.name
+        os.rename(site_dir, old)
+    os.rename(staging, site_dir)
+    if old is not None:
+        shutil.rmtree(old.parent, ignore_errors=True)
+
+
+def discard(staging: Path) -> None:
+    """Delete the folder of a build that failed; the site it would have replaced is untouched."""
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------
