@@ -109,3 +109,51 @@ def test_arguments_split_exactly_as_shlex_would(text):
     else:
         with pytest.raises(MarkerError):
             parse_args(text, "p.md", 1)
+
+
+HANDLERS = ({"table": lambda marker: "<table></table>"}, {"fact": lambda marker: "42"})
+
+
+@pytest.mark.parametrize("markdown, line, message", [
+    ("x\n\n<!-- altas:table dataset=models -->\n", 3, "did you mean '<!-- atlas:'"),
+    ("<!-- ATLAS:table dataset=models -->\n", 1, "did you mean '<!-- atlas:'"),
+    ("<!-- Atlas:fact model=x field=params -->\n", 1, "did you mean '<!-- atlas:'"),
+    ("<!--atlass:table -->\n", 1, "did you mean '<!-- atlas:'"),
+    ("a\n\n<!-- atlas:table dataset=models\n", 3, "must end on its own line with '-->'"),
+    ("a\n\n<!--\natlas:table dataset=models -->\n", 3, "must be written on one line"),
+])
+def test_near_misses_stop_the_build_at_page_and_line(markdown, line, message):
+    """A comment meant as a marker but spelled or written so that it would be ignored is an error."""
+    with pytest.raises(MarkerError) as error:
+        expand(markdown, "p.md", *HANDLERS)
+    assert str(error.value).startswith(f"p.md:{line}: ") and message in str(error.value)
+
+
+@pytest.mark.parametrize("markdown", [
+    "<!-- note: not a marker -->\n", "<!-- TODO: later -->\n", "`<!-- altas:table -->` in code\n",
+    "```\n<!-- ATLAS:table\n```\n", "text\n\n    <!-- altas:table\n",
+])
+def test_ordinary_comments_and_code_are_left_alone(markdown):
+    """Other comments, and anything shown as code, are not mistaken for near-miss markers."""
+    assert expand(markdown, "p.md", *HANDLERS) == markdown
+
+
+def test_a_marker_in_an_indented_code_block_stays_literal():
+    """Four spaces after a blank line make code: the marker is shown, not expanded."""
+    markdown = "Write:\n\n    <!-- atlas:table dataset=models -->\n\nDone.\n"
+    assert expand(markdown, "p.md", *HANDLERS) == markdown
+    assert find_markers(markdown, "p.md") == []
+
+
+def test_a_marker_inside_an_admonition_is_expanded_and_stays_inside():
+    """In an admonition's indented body a block marker is live, and its output keeps the indent."""
+    markdown = "!!! note\n\n    See the table:\n\n    <!-- atlas:table dataset=models -->\n\nAfter.\n"
+    out = expand(markdown, "p.md", *HANDLERS)
+    assert "\n    <table></table>\n" in out and "atlas:" not in out
+    assert [m.kind for m in find_markers(markdown, "p.md")] == ["table"]
+
+
+def test_a_marker_in_a_list_item_is_expanded():
+    """An inline marker in a list item's continuation is live."""
+    markdown = "- item\n\n    <!-- atlas:fact model=x field=params --> tokens\n"
+    assert "42 tokens" in expand(markdown, "p.md", *HANDLERS)

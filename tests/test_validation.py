@@ -256,3 +256,14 @@ def test_glossary_term_must_cite_a_known_source(fixture_data):
     edit(fixture_data, "glossary", "    sources: []\n", "    sources: [qwen3-report, nowhere]\n")
     assert problems(fixture_data) == [
         "data/glossary.yaml:8: terms[0].sources[1]: unknown source 'nowhere'; add it to data/sources.yaml"]
+
+
+def test_a_misspelled_data_file_is_named_not_skipped(fixture_data):
+    """A YAML file in data/ that is not one of the site's is an error naming it and the nearest name."""
+    (fixture_data / "modles.yaml").write_text("models: []\n", encoding="utf-8")
+    (fixture_data / "notes.yml").write_text("x: 1\n", encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        read_catalog(fixture_data)
+    report = error.value.report()
+    assert "data/modles.yaml: not a data file of the site, so it would be ignored; did you mean models.yaml?" in report
+    assert "data/notes.yml: not a data file of the site" in report

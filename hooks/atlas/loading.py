@@ -7,6 +7,7 @@ Every problem found is collected with its file, line and field; `load_catalog` r
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import gc
 from contextlib import contextmanager
 from typing import Any, Iterator
@@ -14,8 +15,8 @@ from typing import Any, Iterator
 from .catalog import Catalog, Model, used_sources
 from .documents import Located, format_path, read_all
 from .errors import DataError, Problem
-from .schema import (BenchmarksFile, ChartsFile, ChangelogFile, CorrectionsFile, GlossaryFile, LicensesFile,
-                     ModelEntry, ModelsFile, ReleasesFile, SourcesFile, UiFile)
+from .schema import (FILES, BenchmarksFile, ChartsFile, ChangelogFile, CorrectionsFile, GlossaryFile,
+                     LicensesFile, ModelEntry, ModelsFile, ReleasesFile, SourcesFile, UiFile)
 
 # Fields a variant inherits from its base model when it leaves them out.
 INHERITED = ("family", "developer", "variant", "released", "date_precision", "params_b",
@@ -254,14 +255,23 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _stray(name: str, display_prefix: str) -> Problem:
+    """A file in the data folder that is not one of the schema's, named with the nearest one."""
+    known = [f"{stem}.yaml" for stem in FILES]
+    nearest = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    hint = f"; did you mean {nearest[0]}?" if nearest else f"; the data files are: {', '.join(known)}"
+    return Problem(f"{display_prefix}/{name}", 0, "", f"not a data file of the site, so it would be ignored{hint}")
+
+
 def load_catalog(contents: dict[str, bytes | None], today: dt.date, display_prefix: str = "data") -> Catalog:
     """Load, validate and cross-check all data (file stem -> bytes, None when missing); raise
     DataError listing every problem. Dates after `today` are refused."""
+    strays = [_stray(name, display_prefix) for name in contents if name not in FILES]
     with _collector_paused():
         documents, located, problems = read_all(contents, today, display_prefix)
         if problems:
-            raise DataError(problems)
+            raise DataError(strays + problems)
         catalog, problems = build_catalog(documents, located)
-    if problems or catalog is None:
-        raise DataError(problems)
+    if strays or problems or catalog is None:
+        raise DataError(strays + problems)
     return catalog

@@ -14,6 +14,12 @@ from typing import Callable
 
 MARKER = re.compile(r"<!--\s*atlas:(?P<kind>[A-Za-z0-9_-]*)(?P<args>.*?)-->")
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+# A line that opens a block whose body is indented: an admonition (!!! / ??? / ???+) or a list item.
+CONTAINER = re.compile(r"^\s*(?:(?:!!!|\?\?\?\+?)\s|(?:[-*+]|\d+[.)])\s)")
+# Comments that look meant as markers but are not: another spelling of "atlas" before a colon ...
+NEAR_MISS = re.compile(r"<!--\s*(?P<word>[A-Za-z]{4,6})\s*:", re.I)
+# ... or an opening "<!-- atlas:" whose comment does not close on the same line.
+UNCLOSED = re.compile(r"<!--\s*atlas:(?!.*?-->)", re.I)
 CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1")
 # A word as shlex splits arguments that have no quotes or backslashes (its whitespace is " \t\r\n").
 PLAIN_WORD = re.compile(r"[^ \t\r\n]+")
@@ -59,20 +65,91 @@ def parse_args(text: str, page: str, line: int) -> dict[str, str]:
     return args
 
 
+def _indent(text: str) -> int:
+    """The width of a line's leading whitespace (a tab counts as four spaces, as in Markdown)."""
+    width = 0
+    for char in text:
+        if char == " ":
+            width += 1
+        elif char == "\t":
+            width += 4 - width % 4
+        else:
+            break
+    return width
+
+
 def _scan(markdown: str):
-    """Yield (line number, line, inside fenced code?) for every line, keeping line ends."""
+    """Yield (line number, line, inside code?) for every line, keeping line ends.
+
+    Code is a fenced block or an indented one: a line indented four more than its container (the
+    page, an admonition or a list item) after a blank line. Inside an admonition or a list, four
+    spaces only say that a line belongs to it, so a marker there is live.
+    """
     fence: str | None = None
+    containers: list[int] = []  # the body indent of each open admonition or list item
+    indented_code = False
+    blank_before = True
     for number, text in enumerate(markdown.splitlines(keepends=True), start=1):
         opener = FENCE.match(text)
-        if opener:
-            mark = opener.group(1)
-            if fence is None:
-                fence = mark
-            elif mark[0] == fence[0] and len(mark) >= len(fence):
-                fence = None
+        if fence is not None or opener:
+            if opener:
+                mark = opener.group(1)
+                if fence is None:
+                    fence = mark
+                elif mark[0] == fence[0] and len(mark) >= len(fence):
+                    fence = None
             yield number, text, True
+            blank_before = False
             continue
-        yield number, text, fence is not None
+        if not text.strip():
+            blank_before = True
+            yield number, text, indented_code
+            continue
+        indent = _indent(text)
+        while containers and indent < containers[-1]:
+            containers.pop()
+        base = containers[-1] if containers else 0
+        indented_code = indent >= base + 4 and (indented_code or blank_before)
+        blank_before = False
+        if not indented_code and CONTAINER.match(text):
+            containers.append(indent + 4)
+        yield number, text, indented_code
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance: the fewest single-character edits that turn `a` into `b`."""
+    row = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        previous, row[0] = row[0], i
+        for j, char_b in enumerate(b, start=1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (char_a != char_b))
+    return row[-1]
+
+
+def _checked_lines(markdown: str, page: str):
+    """`_scan`, refusing comments outside code that look meant as markers but would be ignored:
+    another spelling of `atlas:`, a marker that does not close on its line, one split over lines."""
+    open_comment = 0  # the line of a comment opened with nothing after "<!--", 0 if none
+    for number, text, in_code in _scan(markdown):
+        if in_code:
+            yield number, text, in_code
+            continue
+        prose = CODE_SPAN.sub(lambda match: " " * len(match.group(0)), text)
+        if open_comment and prose.strip():
+            if prose.lstrip().lower().startswith("atlas:"):
+                raise MarkerError(f"{page}:{open_comment}: a marker must be written on one line: "
+                                  "<!-- atlas:KIND key=value ... -->")
+            open_comment = 0
+        if prose.rstrip().endswith("<!--"):
+            open_comment = number
+        for match in NEAR_MISS.finditer(prose):
+            word = match.group("word")
+            if word != "atlas" and _distance(word.lower(), "atlas") <= 2:
+                raise MarkerError(f"{page}:{number}: '{match.group(0)}' looks like a marker but is not one; "
+                                  "did you mean '<!-- atlas:'? (lower case)")
+        if UNCLOSED.search(prose):
+            raise MarkerError(f"{page}:{number}: a marker must end on its own line with '-->'")
+        yield number, text, in_code
 
 
 def _live_matches(text: str) -> list[re.Match[str]]:
@@ -85,14 +162,14 @@ def _live_matches(text: str) -> list[re.Match[str]]:
 def find_markers(markdown: str, page: str) -> list[Marker]:
     """All markers outside code, in order."""
     return [Marker(match.group("kind"), parse_args(match.group("args"), page, number), page, number)
-            for number, text, in_code in _scan(markdown) if not in_code
+            for number, text, in_code in _checked_lines(markdown, page) if not in_code
             for match in _live_matches(text)]
 
 
 def expand(markdown: str, page: str, block: dict[str, Handler], inline: dict[str, Handler]) -> str:
     """Replace every marker by its handler's output; block kinds must stand alone on their line."""
     out: list[str] = []
-    for number, text, in_code in _scan(markdown):
+    for number, text, in_code in _checked_lines(markdown, page):
         live = _live_matches(text) if not in_code and "atlas:" in text else []
         if not live:
             out.append(text)
@@ -116,8 +193,11 @@ def expand(markdown: str, page: str, block: dict[str, Handler], inline: dict[str
         replaced = MARKER.sub(replace, text)
         alone = MARKER.fullmatch(text.strip())
         if alone and alone.group("kind") in block:
-            # a block's output is a Markdown block of its own: keep blank lines around it
-            replaced = "\n" + replaced.strip("\n") + "\n\n"
+            # a block's output is a Markdown block of its own: keep blank lines around it, and the
+            # marker's indentation on every line, so that it stays inside an admonition or list
+            margin = text[: len(text) - len(text.lstrip())]
+            body = "\n".join(margin + line if line else line for line in replaced.strip().split("\n"))
+            replaced = "\n" + body + "\n\n"
         out.append(replaced)
     return "".join(out)
 

@@ -62,11 +62,15 @@ def site_url() -> str:
 
 
 def read_data(data_dir: Path = DATA_DIR) -> dict[str, bytes | None]:
-    """The bytes of every data file of the schema (None for a missing one)."""
+    """The bytes of every data file of the schema (None for a missing one), and of every other YAML
+    file in the folder, by file name, so that loading can name it instead of skipping it."""
     contents: dict[str, bytes | None] = {}
     for stem in FILES:
         path = Path(data_dir) / f"{stem}.yaml"
         contents[stem] = path.read_bytes() if path.is_file() else None
+    for path in sorted(Path(data_dir).glob("*.y*ml")):
+        if path.is_file() and path.suffix in (".yaml", ".yml") and path.name not in {f"{s}.yaml" for s in FILES}:
+            contents[path.name] = path.read_bytes()
     return contents
 
 
