@@ -28,7 +28,7 @@ from .catalog import Catalog
 from .context import Site
 from .downloads import download_files
 from .errors import DataError
-from .loading import load_catalog
+from .loading import load_catalog, stale_families
 from .markers import shown_on
 from .schema import FILES
 from .selections import plotted_models
@@ -241,8 +241,11 @@ def check(data_dir: Path = DATA_DIR) -> int:
         print(error.report(), file=sys.stderr)
         return 1
     print(f"data OK: {len(catalog.models)} models, {len(catalog.releases)} releases, "
-          f"{len(catalog.scores)} scores, {len(catalog.terms)} terms, {len(catalog.sources)} sources "
-          f"({time.perf_counter() - started:.2f} s)")
+          f"{len(catalog.scores)} scores, {len(catalog.terms)} terms, {len(catalog.sources)} sources, "
+          f"{len(catalog.claims)} checked claims ({time.perf_counter() - started:.2f} s)")
+    # a warning, not a failure: an old review date does not make the data wrong
+    for warning in stale_families(catalog, today()):
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
