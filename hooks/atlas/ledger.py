@@ -15,13 +15,19 @@ from .markers import Marker, require
 from .schema import TOPICS, VERDICTS, Claim
 
 
-def _page_label(ctx: Context, page: str) -> str:
-    """The name of a content page for a 'used on' link: its nav title, or the model's name."""
+def _page_label(ctx: Context, page: str, named: bool = True) -> str:
+    """The name of a content page for a 'used on' link: its nav title, or the model's name.
+
+    A page named in used_on must have a title (a misspelt page name fails the build); the page a
+    correction note is found on may be any page, and without a title it is named by its path.
+    """
     stem = page[: -len(".md")]
     if stem.startswith("models/") and stem[len("models/"):] in ctx.catalog.models:
         return ctx.catalog.models[stem[len("models/"):]].name
     key = "page-" + stem.replace("/", "-")
     if key not in ctx.catalog.ui:
+        if not named:
+            return stem
         raise ValueError(f"used_on names page {page!r}, which has no title {key!r} in data/ui.yaml "
                          f"(is the page name right?)")
     return ctx.t(key)
@@ -34,7 +40,7 @@ def _used_on(ctx: Context, claim: Claim) -> list[dict[str, str]]:
         href = ctx.shown_on("correction", claim.correction, f"correction-{claim.correction}")
         if href is not None:
             page = ctx.site.shown_on[("correction", claim.correction)]
-            links.append({"href": href, "text": f"{_page_label(ctx, page)} · {ctx.t('factcheck-note')}"})
+            links.append({"href": href, "text": f"{_page_label(ctx, page, named=False)} · {ctx.t('factcheck-note')}"})
     for target in claim.used_on:
         page, _, anchor = target.partition("#")
         links.append({"href": ctx.href(page, anchor), "text": _page_label(ctx, page)})

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from . import jieba_dict, schemagen, search_index
+from . import feed, i18n, jieba_dict, schemagen, search_index
 from .catalog import Catalog
 from .context import Site
 from .downloads import download_files
@@ -200,8 +200,9 @@ def split_search_index(site_dir: Path) -> None:
             (root / "sitemap.xml").write_bytes(own)
 
 
-def finish_site(site_dir: Path, catalog: Catalog, pages_404: dict[str, bytes]) -> None:
-    """After the last language build: both 404 pages, per-language search, the downloads and schemas.
+def finish_site(site_dir: Path, catalog: Catalog, pages_404: dict[str, bytes], address: str | None = None) -> None:
+    """After the last language build: both 404 pages, per-language search, the downloads, schemas
+    and each language's releases feed (`address`: the published site URL, default SITE_URL's).
 
     static-i18n writes /404.html in every language build, so the last one would win; each
     language's own page (`pages_404`, kept as each build wrote it) goes back to its place.
@@ -220,6 +221,9 @@ def finish_site(site_dir: Path, catalog: Catalog, pages_404: dict[str, bytes]) -
     schemas.mkdir(parents=True, exist_ok=True)
     for name, text in schemagen.expected_files().items():
         (schemas / name).write_bytes(text.encode("utf-8"))
+    for lang in i18n.LANGS:
+        if lang == i18n.DEFAULT_LANG or (site_dir / lang).is_dir():  # BUILD_ONLY_LOCALE builds one
+            _write_atomically(site_dir / feed.feed_path(lang), feed.atom_feed(catalog, lang, address or site_url()))
 
 
 # ---------------------------------------------------------------------------
