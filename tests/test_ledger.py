@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
-from pathlib import Path
-
 import pytest
 
 from atlas import blocks, ledger, workspace
@@ -159,7 +158,6 @@ def test_confirmed_claim_needs_a_source(fixture_data):
     """A claim presented as confirmed without any source is refused."""
     edit(fixture_data, "factcheck", "    sources: [qwen3-report]\n", "")
     edit(fixture_data, "factcheck", "verdict: corrected", "verdict: confirmed")
-    edit(fixture_data, "corrections", "    sources: [qwen3-report]", "    sources: [qwen3-report]")
     assert any("factcheck.yaml" in p and "a confirmed claim needs at least one primary source" in p
                for p in problems(fixture_data))
 
@@ -178,7 +176,6 @@ def test_family_not_reviewed_for_90_days_is_a_warning_with_its_line(fixture_data
     catalog = read_catalog(fixture_data)
     first = next(iter(catalog.families.values()))
     due = first.reviewed.toordinal() + 91
-    import datetime as dt
     warnings = [str(w) for w in stale_families(catalog, dt.date.fromordinal(due))]
     line = line_of(fixture_data, "models", f'reviewed: "{first.reviewed.isoformat()}"', nth=2)
     assert len(warnings) == len(catalog.families)
