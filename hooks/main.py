@@ -96,6 +96,7 @@ def on_page_markdown(markdown: str, page, config, files, **kwargs) -> str:
     except MarkerError as error:
         raise PluginError(f"content/{error}") from None
     page.meta["atlas_charts"] = expanded.has_charts
+    page.meta["atlas_feed_title"] = _context(page).t("feed-link-title")  # main.html advertises the feed
     return expanded.markdown
 
 
@@ -149,7 +150,8 @@ def _finish(config, **kwargs) -> None:
     if i18n is not None and getattr(i18n, "building", False):
         return  # still inside the nested English build
     with timing.phase(timing.FINISH):
-        workspace.finish_site(Path(config.site_dir), _site().catalog, _state["pages_404"])  # type: ignore[arg-type]
+        workspace.finish_site(Path(config.site_dir), _site().catalog, _state["pages_404"],  # type: ignore[arg-type]
+                              _site().site_url)
         staging = _state.pop("staging", None)
         if staging is not None:
             workspace.publish(staging[1], staging[0])

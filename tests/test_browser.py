@@ -556,3 +556,40 @@ def test_glossary_terms_have_tooltips_in_running_text(page, server, samples, lan
     tooltip = page.locator(".md-tooltip2--active")
     tooltip.wait_for(timeout=5_000)
     assert found[0]["title"].strip()[:10] in tooltip.inner_text()
+
+
+# ---------------------------------------------------------------------------
+# Fact-check ledger
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_ledger_filter_hides_rows_by_verdict_and_topic(page, server, catalog, lang):
+    """The verdict and topic selects show only matching rows; 'all' shows every row again."""
+    page.goto(server.url(in_lang("fact-check/", lang)))
+    rows = page.locator(".atlas-factcheck tbody tr")
+    assert rows.count() == len(catalog.claims)
+    page.select_option("select[data-filter=verdict]", "unverifiable")
+    unverifiable = {c.id for c in catalog.claims.values() if c.verdict == "unverifiable"}
+    assert page.locator(".atlas-factcheck tbody tr:visible").count() == len(unverifiable)
+    topic = next(c.topic for c in catalog.claims.values() if c.verdict == "unverifiable")
+    page.select_option("select[data-filter=topic]", topic)
+    both = {c.id for c in catalog.claims.values() if c.verdict == "unverifiable" and c.topic == topic}
+    visible = page.locator(".atlas-factcheck tbody tr:visible")
+    assert {visible.nth(i).get_attribute("id") for i in range(visible.count())} == {f"claim-{i}" for i in both}
+    page.select_option("select[data-filter=verdict]", "")
+    page.select_option("select[data-filter=topic]", "")
+    assert page.locator(".atlas-factcheck tbody tr:visible").count() == len(catalog.claims)
+    assert page.watch.console_errors == []
+
+
+def test_ledger_shows_every_row_without_javascript(browser, server, catalog):
+    """Without JavaScript the filter stays hidden and every claim is visible."""
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(server.url("fact-check/"))
+        assert page.locator(".atlas-factcheck tbody tr:visible").count() == len(catalog.claims)
+        assert not page.locator(".atlas-factcheck-filter").is_visible()
+    finally:
+        context.close()

@@ -85,7 +85,9 @@ def render_correction(marker: Marker, ctx: Context) -> str:
     if args["id"] not in ctx.catalog.corrections:
         raise ValueError(f"unknown correction {args['id']!r}; expected an id from data/corrections.yaml")
     item = ctx.catalog.corrections[args["id"]]
+    entry = ctx.catalog.ledger_entry_of(item.id)
     return ctx.render("correction.html", id=item.id, status=item.status,
+                  ledger_href=None if entry is None else ctx.ledger_href(entry), ledger_label=ctx.t("correction-ledger"),
                   heading=ctx.t(f"correction-{item.status}"), claim_label=ctx.t("correction-claim"),
                   claim=ctx.pick(item.claim), verified_label=ctx.t(f"correction-verified-{item.status}"),
                   verified=ctx.pick(item.verified), sources_label=ctx.t("correction-sources"),

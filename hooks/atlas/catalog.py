@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .schema import Benchmark, Chart, Correction, Family, License, Release, Score, Source, Term, Text
+from .schema import Benchmark, Chart, Claim, Correction, Family, License, Release, Score, Source, Term, Text
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ class Catalog:
     changes: list[Any]
     ui: dict[str, Text]
     reviewed: dict[str, Any]
+    claims: dict[str, Claim] = field(default_factory=dict)  # the fact-check ledger, in data order
     located: dict[str, Any] = field(repr=False, default_factory=dict)  # file stem -> documents.Located
 
     def text(self, key: str, lang: str) -> str:
@@ -108,6 +109,19 @@ class Catalog:
         """Models that list `model_id` in their `related` field, by release date."""
         return self._lookup(model_id, "referrers")
 
+    @cached_property
+    def _ledger_entries(self) -> dict[str, str]:
+        """Correction id -> the first ledger entry that refers to it."""
+        entries: dict[str, str] = {}
+        for claim in self.claims.values():
+            if claim.correction is not None:
+                entries.setdefault(claim.correction, claim.id)
+        return entries
+
+    def ledger_entry_of(self, correction_id: str) -> str | None:
+        """The id of the fact-check ledger entry of a correction note, or None if it has none."""
+        return self._ledger_entries.get(correction_id)
+
     @property
     def as_of(self):
         """The latest review date across all files: the data's as-of date."""
@@ -130,4 +144,6 @@ def used_sources(catalog: Catalog) -> set[str]:
         used.update(correction.sources)
     for chart in catalog.charts.values():
         used.update(chart.sources)
+    for claim in catalog.claims.values():
+        used.update(claim.sources)
     return used

@@ -20,6 +20,15 @@ from .annotate import Prepared, annotate_html, annotations_for, prepare
 from .catalog import Catalog
 from .templates import render
 
+# The fact-check ledger's page; correction notes link to their entry on it.
+LEDGER_PAGE = "fact-check.md"
+
+
+def claim_anchor(claim_id: str) -> str:
+    """The anchor of a ledger entry, the same in both languages."""
+    return f"claim-{claim_id}"
+
+
 # Pages whose text is the glossary itself: annotating it would link every term to itself.
 NO_ANNOTATION = frozenset({"glossary.md"})
 
@@ -109,6 +118,10 @@ class Context:
     def term_href(self, term_id: str) -> str:
         """Link to a term on the glossary page."""
         return self.href("glossary.md", f"term-{term_id}")
+
+    def ledger_href(self, claim_id: str) -> str:
+        """Link to an entry of the fact-check ledger."""
+        return self.href(LEDGER_PAGE, claim_anchor(claim_id))
 
     def shown_on(self, kind: str, item_id: str, anchor: str) -> str | None:
         """A link to the page that shows `<!-- atlas:KIND id=ITEM -->`, or None if no page does."""

@@ -15,8 +15,8 @@ from typing import Any, Iterator
 from .catalog import Catalog, Model, used_sources
 from .documents import Located, format_path, read_all
 from .errors import DataError, Problem
-from .schema import (FILES, BenchmarksFile, ChartsFile, ChangelogFile, CorrectionsFile, GlossaryFile,
-                     LicensesFile, ModelEntry, ModelsFile, ReleasesFile, SourcesFile, UiFile)
+from .schema import (FILES, BenchmarksFile, ChartsFile, ChangelogFile, CorrectionsFile, FactcheckFile,
+                     GlossaryFile, LicensesFile, ModelEntry, ModelsFile, ReleasesFile, SourcesFile, UiFile)
 
 # Fields a variant inherits from its base model when it leaves them out.
 INHERITED = ("family", "developer", "variant", "released", "date_precision", "params_b",
@@ -216,6 +216,9 @@ def build_catalog(documents: dict[str, Any], located: dict[str, Located]) -> tup
     for position, chart in enumerate(charts_file.charts):
         for index, source in enumerate(chart.sources):
             check.ref("charts", ("charts", position, "sources", index), source, sources, "source")
+    factcheck_file: FactcheckFile = documents["factcheck"]
+    claims = _by_id(factcheck_file.claims, "factcheck", "claims", located.get("factcheck"), problems)
+    _check_claims(factcheck_file, sources, corrections, check)
 
     reviewed = {stem: document.reviewed for stem, document in documents.items()}
     catalog = Catalog(sources=sources, licenses=licenses, families=families, models=models,
@@ -223,10 +226,35 @@ def build_catalog(documents: dict[str, Any], located: dict[str, Located]) -> tup
                       benchmarks=benchmarks, scores=list(bench_file.scores), terms=terms,
                       corrections=corrections, charts=charts,
                       changes=sorted(changelog_file.changes, key=lambda c: c.date, reverse=True),
-                      ui=dict(ui_file.strings), reviewed=reviewed, located=located)
+                      ui=dict(ui_file.strings), reviewed=reviewed, claims=claims, located=located)
     if not problems:
         _check_sources_used(catalog, check)
     return (None if problems else catalog), problems
+
+
+def _check_claims(factcheck_file: FactcheckFile, sources: dict[str, Any], corrections: dict[str, Any],
+                  check: _Checker) -> None:
+    """The ledger's references, and that no claim reads as fact on a secondary source."""
+    noted: set[str] = set()
+    for position, claim in enumerate(factcheck_file.claims):
+        at = ("claims", position)
+        for index, source in enumerate(claim.sources):
+            check.ref("factcheck", (*at, "sources", index), source, sources, "source")
+            if source in sources and sources[source].kind == "press" and claim.verdict != "unverifiable":
+                check.add("factcheck", (*at, "sources", index), f"press source {source!r} cannot confirm a "
+                          f"claim: only 'unverifiable' claims may cite press reports")
+        if claim.verdict != "unverifiable" and not claim.sources:
+            check.add("factcheck", (*at, "sources"), f"a {claim.verdict} claim needs at least one primary source")
+        if claim.correction is not None:
+            noted.add(claim.correction)
+            if claim.correction not in corrections:
+                check.add("factcheck", (*at, "correction"),
+                          f"unknown correction {claim.correction!r}; expected an id in data/corrections.yaml")
+    # every correction note links to its ledger entry, so each needs one
+    for position, correction_id in enumerate(corrections):
+        if correction_id not in noted:
+            check.add("corrections", ("corrections", position, "id"), f"correction {correction_id!r} has no "
+                      "entry in data/factcheck.yaml; add one with `correction: " + correction_id + "`")
 
 
 def _check_sources_used(catalog: Catalog, check: _Checker) -> None:
@@ -275,3 +303,20 @@ def load_catalog(contents: dict[str, bytes | None], today: dt.date, display_pref
     if strays or problems or catalog is None:
         raise DataError(strays + problems)
     return catalog
+
+
+REVIEW_DAYS = 90  # a family not checked against its sources for longer may have missed releases
+
+
+def stale_families(catalog: Catalog, today: dt.date, max_days: int = REVIEW_DAYS) -> list[Problem]:
+    """Families last reviewed more than `max_days` before `today`, as warnings with file:line."""
+    where = catalog.located.get("models")
+    warnings = []
+    for position, family in enumerate(catalog.families.values()):
+        age = (today - family.reviewed).days
+        if age > max_days:
+            path = ("families", position, "reviewed")
+            warnings.append(Problem("data/models.yaml", where.line(path) if where else 0, format_path(path),
+                                    f"family {family.id!r} last reviewed {family.reviewed.isoformat()}, "
+                                    f"{age} days ago: check its sources for new releases, then update the date"))
+    return warnings

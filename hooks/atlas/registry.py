@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Callable
 
-from . import blocks, charts, datapage, modelpages, tables
+from . import blocks, charts, datapage, ledger, modelpages, tables
 from .context import Context
 from .markers import Marker, expand
 
@@ -30,6 +30,7 @@ BLOCK_MARKERS: dict[str, Renderer] = {
     "downloads": datapage.render_downloads,
     "fields": datapage.render_fields,
     "changelog": datapage.render_changelog,
+    "factcheck": ledger.render_factcheck,
 }
 INLINE_MARKERS: dict[str, Renderer] = {
     "fact": blocks.render_fact,

@@ -155,6 +155,9 @@ class Family(Strict):
     order: int = Field(ge=0, description="Sort key: generations in chronological order.")
     qwen: bool = Field(description="True for Qwen families; false for peers used in comparisons.")
     description: Text
+    reviewed: PastDate = Field(description=(
+        "When the family's models and releases were last checked against their sources; "
+        "`make check` warns after 90 days."))
 
 
 class ModelEntry(Strict):
@@ -330,6 +333,46 @@ class CorrectionsFile(Strict):
     corrections: list[Correction]
 
 
+# The topics of the fact-check, in the order of its sections (and of the ledger's topic filter).
+Topic = Literal["timeline", "specs", "moe", "architecture", "post-training", "qwq", "benchmarks",
+                "ecosystem", "narrative"]
+TOPICS: tuple[str, ...] = get_args(Topic)
+Verdict = Literal["confirmed", "corrected", "unverifiable"]
+VERDICTS: tuple[str, ...] = get_args(Verdict)
+# A page of content/ (the Chinese file name), optionally with an anchor on it.
+UsedOn = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._/-]*\.md(#[a-z0-9][a-z0-9._-]*)?$",
+                                          max_length=200), Field(
+    description="A page of content/ as its Chinese file name, optionally with an anchor: 'moe.md#moe-qwen3'.")]
+
+
+class Claim(Strict):
+    """One claim of the seed article and what checking it found: an entry of the fact-check ledger."""
+
+    id: Id
+    topic: Topic = Field(description=(
+        "The subject: timeline, specs (sizes, context, tokens, licences), moe, architecture, "
+        "post-training, qwq, benchmarks, ecosystem or narrative."))
+    claim: Text = Field(description="The article's claim, in short.")
+    verdict: Verdict = Field(description=(
+        "confirmed: a primary source says so; corrected: a primary source says otherwise; "
+        "unverifiable: no primary source supports it (shown only as the article's unverified claim)."))
+    published: Text = Field(description=(
+        "The value the site publishes; for 'unverifiable', what is and is not known (never a fact)."))
+    sources: list[Id] = Field(default_factory=list, description=(
+        "Primary sources of the published value; press reports (kind: press) only for 'unverifiable'."))
+    correction: Id | None = Field(default=None, description=(
+        "The correction note about this claim (an id in corrections.yaml), if the site shows one."))
+    used_on: list[UsedOn] = Field(default_factory=list, description=(
+        "Where the site uses the figure: pages of content/ with an optional anchor, e.g. 'moe.md#moe-qwen3'."))
+
+
+class FactcheckFile(Strict):
+    """data/factcheck.yaml"""
+
+    reviewed: PastDate
+    claims: list[Claim]
+
+
 class Chart(Strict):
     """Texts of a chart; the figure itself is built from the other datasets."""
 
@@ -381,6 +424,7 @@ FILES: dict[str, type[Strict]] = {
     "benchmarks": BenchmarksFile,
     "glossary": GlossaryFile,
     "corrections": CorrectionsFile,
+    "factcheck": FactcheckFile,
     "charts": ChartsFile,
     "changelog": ChangelogFile,
     "ui": UiFile,

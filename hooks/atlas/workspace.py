@@ -24,12 +24,12 @@ from pathlib import Path
 
 import yaml
 
-from . import jieba_dict, schemagen, search_index
+from . import feed, i18n, jieba_dict, schemagen, search_index
 from .catalog import Catalog
 from .context import Site
 from .downloads import download_files
 from .errors import DataError
-from .loading import load_catalog
+from .loading import load_catalog, stale_families
 from .markers import shown_on
 from .schema import FILES
 from .selections import plotted_models
@@ -205,8 +205,9 @@ def split_search_index(site_dir: Path) -> None:
             (root / "sitemap.xml").write_bytes(own)
 
 
-def finish_site(site_dir: Path, catalog: Catalog, pages_404: dict[str, bytes]) -> None:
-    """After the last language build: both 404 pages, per-language search, the downloads and schemas.
+def finish_site(site_dir: Path, catalog: Catalog, pages_404: dict[str, bytes], address: str | None = None) -> None:
+    """After the last language build: both 404 pages, per-language search, the downloads, schemas
+    and each language's releases feed (`address`: the published site URL, default SITE_URL's).
 
     static-i18n writes /404.html in every language build, so the last one would win; each
     language's own page (`pages_404`, kept as each build wrote it) goes back to its place.
@@ -225,6 +226,9 @@ def finish_site(site_dir: Path, catalog: Catalog, pages_404: dict[str, bytes]) -
     schemas.mkdir(parents=True, exist_ok=True)
     for name, text in schemagen.expected_files().items():
         (schemas / name).write_bytes(text.encode("utf-8"))
+    for lang in i18n.LANGS:
+        if lang == i18n.DEFAULT_LANG or (site_dir / lang).is_dir():  # BUILD_ONLY_LOCALE builds one
+            _write_atomically(site_dir / feed.feed_path(lang), feed.atom_feed(catalog, lang, address or site_url()))
 
 
 def staging_for(site_dir: Path) -> Path:
@@ -277,8 +281,11 @@ def check(data_dir: Path = DATA_DIR) -> int:
         print(error.report(), file=sys.stderr)
         return 1
     print(f"data OK: {len(catalog.models)} models, {len(catalog.releases)} releases, "
-          f"{len(catalog.scores)} scores, {len(catalog.terms)} terms, {len(catalog.sources)} sources "
-          f"({time.perf_counter() - started:.2f} s)")
+          f"{len(catalog.scores)} scores, {len(catalog.terms)} terms, {len(catalog.sources)} sources, "
+          f"{len(catalog.claims)} checked claims ({time.perf_counter() - started:.2f} s)")
+    # a warning, not a failure: an old review date does not make the data wrong
+    for warning in stale_families(catalog, today()):
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
