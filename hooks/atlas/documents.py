@@ -9,7 +9,7 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import Problem
-from .schema import FILES, Strict
+from .schema import FILES, ID_PATTERN, Strict
 
 Path_ = tuple[str | int, ...]
 
@@ -253,6 +253,8 @@ def _describe(error: dict[str, Any]) -> str:
         return "required field is missing"
     if kind == "extra_forbidden":
         return "unknown key (check the spelling; see the field list on the Data page)"
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == ID_PATTERN:
+        message = "an id: lower-case words of letters and digits joined by single '-' or '.'"
     expected = message.removeprefix("Value error, ").removeprefix("Input should be ")
     got = error.get("input")
     shown = repr(got) if not isinstance(got, (dict, list)) else type(got).__name__

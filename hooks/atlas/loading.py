@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import re
+import string
 from contextlib import contextmanager
 from typing import Any, Iterator
 
 from .catalog import Catalog, Model, used_sources
 from .documents import Located, format_path, read_all
 from .errors import DataError, Problem
+from .i18n import LANGS, UI_PLACEHOLDERS
 from .schema import (BenchmarksFile, ChartsFile, ChangelogFile, CorrectionsFile, GlossaryFile, LicensesFile,
                      ModelEntry, ModelsFile, ReleasesFile, SourcesFile, UiFile)
 
@@ -216,6 +219,14 @@ def build_catalog(documents: dict[str, Any], located: dict[str, Located]) -> tup
         for index, source in enumerate(chart.sources):
             check.ref("charts", ("charts", position, "sources", index), source, sources, "source")
 
+    model_ids = {entry.id for entry in models_file.models}
+    for position, change in enumerate(changelog_file.changes):
+        for index, ref in enumerate(change.refs):
+            if not any(ref in ids for ids in (model_ids, sources, corrections, terms)):
+                check.add("changelog", ("changes", position, "refs", index),
+                          f"unknown id {ref!r}; expected the id of a model, source, correction or glossary term")
+    _check_placeholders(ui_file, check)
+
     reviewed = {stem: document.reviewed for stem, document in documents.items()}
     catalog = Catalog(sources=sources, licenses=licenses, families=families, models=models,
                       releases=sorted(releases_file.releases, key=lambda r: (r.date, r.id)),
@@ -226,6 +237,39 @@ def build_catalog(documents: dict[str, Any], located: dict[str, Located]) -> tup
     if not problems:
         _check_sources_used(catalog, check)
     return (None if problems else catalog), problems
+
+
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def _check_placeholders(ui_file: UiFile, check: _Checker) -> None:
+    """A formatted interface string uses only the placeholders the code passes, as plain `{name}`
+    (no position, attribute, index, conversion or format spec: `{0.__class__}` would reach into
+    objects, `{models:>99999999}` would make a huge page); the other strings have none at all."""
+    formatter = string.Formatter()
+    for key, text in ui_file.strings.items():
+        allowed = UI_PLACEHOLDERS.get(key, ())
+        expected = (f"only the placeholders {', '.join('{' + name + '}' for name in allowed)}" if allowed
+                    else "no {placeholders} (the code does not format this string)")
+        for lang in LANGS:
+            value = getattr(text, lang)
+            at = ("strings", key, lang)
+            if not allowed:
+                found = _PLACEHOLDER.search(value)
+                if found:
+                    check.add("ui", at, f"expected {expected}, got {found.group()}")
+                continue
+            try:
+                parts = list(formatter.parse(value))
+            except ValueError as error:
+                check.add("ui", at, f"expected {expected}, and '{{{{' or '}}}}' for a brace ({error})")
+                continue
+            for _, name, spec, conversion in parts:
+                if name is None:
+                    continue
+                if name not in allowed or spec or conversion:
+                    shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+                    check.add("ui", at, f"expected {expected}, got {shown}")
 
 
 def _check_sources_used(catalog: Catalog, check: _Checker) -> None:
