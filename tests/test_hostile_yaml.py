@@ -8,19 +8,23 @@ memory limit and a generous safety timeout, so that a regression fails the test 
 from __future__ import annotations
 
 import os
+import re
 import resource
-import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
-from atlas import documents
+from atlas import documents, workspace
 from atlas.documents import parse_yaml, read_document
-from atlas.errors import DataError
+from atlas.errors import DataError, Problem
+from atlas.loading import load_catalog
 from atlas.schema import ModelsFile
-from conftest import ROOT, TODAY, read_catalog
+from conftest import FIXTURE_DATA, ROOT, TODAY, read_catalog
 
 SAFETY_TIMEOUT = 120  # seconds: not a speed criterion, only so that a hang cannot stall the suite
 MEMORY_LIMIT = 2 * 1024**3  # bytes of address space for the subprocess; the old loader wanted 5.8 GB
@@ -161,3 +165,89 @@ def test_tags_on_collections_are_refused(tag):
     located, problems = parse_yaml(f"a: {tag} ['echo x']\n", "data/x.yaml")
     assert located is None and len(problems) == 1
     assert str(problems[0]).startswith("data/x.yaml:1: unsupported tag")
+
+
+# ---------------------------------------------------------------------------
+# Fuzzing: random and mutated YAML through the whole loader
+# ---------------------------------------------------------------------------
+
+FIXTURE_CONTENTS = {**workspace.read_data(FIXTURE_DATA), "ui": (ROOT / "data" / "ui.yaml").read_bytes()}
+# Pieces of YAML syntax and of the values the validation is about, spliced into valid files.
+SNIPPETS = [
+    "&a ", "*a", "*b", "[", "]", "{", "}", "- ", ": ", "? ", ", ", "!!binary ", "!!str ", "!!int ", "!!float ",
+    "!!timestamp ", "!!python/object:os.system ", "!!set ", "!custom ", "9" * 400, "-" + "9" * 30, "1e400",
+    "1.0e400", ".inf", "-.nan", "~", "null", "true", "yes", "2025-13-45", "2025-04-29", "2025-04-29 10:00:00",
+    "1700000000", "0x1F", "0o17", "0b101", "190:20:30", "1_000", "-0", "\t", "\n", "  ", "'", '"', "#", "|", ">-",
+    "---\n", "...\n", "<<: *a", "\ufeff", "\x85", "%YAML 1.1\n", "%TAG ! tag:x,2000:\n", "@", "`", "index",
+    "a", "的", "{0.__class__}", "{models:>9}", "{}", "<script>", "javascript:alert(1)", "混合专家",
+]
+PROBLEM_LINE = re.compile(r"data/[a-z]+\.yaml(:[0-9]+)?: [^\n]+")
+
+
+@st.composite
+def mutated_file(draw):
+    """A fixture data file with one to four random edits: snippets inserted, slices deleted, values
+    replaced, lines duplicated or swapped, bytes that are not UTF-8; or a file of random text."""
+    stem = draw(st.sampled_from(sorted(FIXTURE_CONTENTS)))
+    if draw(st.integers(0, 9)) == 0:  # now and then, a whole file of random YAML-ish text
+        text = draw(st.lists(st.one_of(st.sampled_from(SNIPPETS), st.text(max_size=6)), max_size=30))
+        return stem, "".join(text).encode("utf-8", "surrogatepass")
+    text = FIXTURE_CONTENTS[stem].decode("utf-8")
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["insert", "delete", "value", "duplicate", "swap", "bytes"]))
+        at = draw(st.integers(0, len(text)))
+        if kind == "insert":
+            text = text[:at] + draw(st.one_of(st.sampled_from(SNIPPETS), st.text(max_size=8))) + text[at:]
+        elif kind == "delete":
+            text = text[:at] + text[at + draw(st.integers(1, 40)):]
+        elif kind == "value":  # the value after the next ': '
+            start = text.find(": ", at)
+            if start >= 0:
+                end = text.find("\n", start)
+                end = len(text) if end < 0 else end
+                value = draw(st.one_of(st.sampled_from(SNIPPETS), st.text(max_size=12)))
+                text = text[:start + 2] + value + text[end:]
+        else:
+            lines = text.split("\n")
+            i, j = draw(st.integers(0, len(lines) - 1)), draw(st.integers(0, len(lines) - 1))
+            if kind == "duplicate":
+                lines.insert(j, lines[i])
+            elif kind == "swap":
+                lines[i], lines[j] = lines[j], lines[i]
+            else:
+                lines[i] += "\udcff" * draw(st.integers(1, 3))  # becomes the invalid byte 0xff
+            text = "\n".join(lines)
+    return stem, text.encode("utf-8", "surrogateescape" if "\udcff" in text else "strict")
+
+
+class _Hang(Exception):
+    """Raised by the safety alarm: the loader did not return."""
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(case=mutated_file())
+@example(case=("models", FIXTURE_CONTENTS["models"].replace(b"params_b: 235", b"params_b: " + b"9" * 5000)))
+@example(case=("releases", FIXTURE_CONTENTS["releases"].replace(b'date: "2025-04-29"', b"date: 2025-13-45")))
+@example(case=("models", FIXTURE_CONTENTS["models"].replace(b"order: 6", b"order: 1700000000000000000000")))
+@example(case=("benchmarks", FIXTURE_CONTENTS["benchmarks"].replace(b'reviewed: "2026-11-01"', b"reviewed: !!int ")))
+@example(case=("glossary", FIXTURE_CONTENTS["glossary"].replace(b"en: [MoE]", b"en: [MoE, a]")))
+def test_loader_gives_a_catalog_or_one_line_problems(case):
+    """Any mutation of a valid data file: the loader returns a catalog, or raises DataError whose
+    problems are each one `data/<file>.yaml:<line>: ...` line; nothing else escapes, nothing hangs."""
+    stem, content = case
+
+    def alarm(*_):
+        """The safety timeout: far beyond any real load, only so that a hang fails instead of stalling."""
+        raise _Hang(f"loading a mutated {stem}.yaml did not finish")
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.alarm(SAFETY_TIMEOUT)
+    try:
+        load_catalog({**FIXTURE_CONTENTS, stem: content}, TODAY)
+    except DataError as error:
+        assert error.problems
+        for problem in error.problems:
+            assert isinstance(problem, Problem) and PROBLEM_LINE.fullmatch(str(problem)), str(problem)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

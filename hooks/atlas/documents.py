@@ -89,9 +89,12 @@ def _scalar(loader, event, file: str, field: str, problems: list[Problem]) -> An
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     try:
         value = constructor(loader, node)
-    except (ValueError, OverflowError, ArithmeticError) as error:  # e.g. the date 2025-13-45
-        problems.append(Problem(file, line, field, f"{event.value!r} is not a valid {tag.rsplit(':', 1)[-1]} "
-                                                f"({error}); quote it if it is text"))
+    except yaml.YAMLError:
+        raise  # e.g. an unknown tag: reported in the pure-Python parser's words
+    except Exception as error:  # PyYAML's own: the date 2025-13-45 (ValueError), `!!int ''` (IndexError)
+        reason = f" ({error})" if isinstance(error, ValueError) else ""
+        problems.append(Problem(file, line, field, f"{event.value!r} is not a valid {tag.rsplit(':', 1)[-1]}"
+                                                f"{reason}; quote it if it is text"))
         return None
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
         problems.append(Problem(file, line, field, f"expected an integer of at most {MAX_INTEGER:,} in size, "
