@@ -48,7 +48,8 @@ from atlas.downloads import FORMULA_START, download_files
 from atlas.errors import DataError, Problem
 from atlas.loading import load_catalog
 from atlas.registry import expand_page
-from atlas.schema import FILES, Source, SourcesFile, Text, TextList
+from atlas.datafiles import FILES, SourcesFile
+from atlas.schema import Source, Text, TextList
 from conftest import FIXTURE_DATA, TODAY
 
 ROOT = Path(__file__).resolve().parents[1]

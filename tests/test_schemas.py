@@ -15,7 +15,7 @@ from yamllint import linter
 from yamllint.config import YamlLintConfig
 
 from atlas import schemagen, workspace
-from atlas.schema import FILES
+from atlas.datafiles import FILES
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

@@ -19,7 +19,7 @@ def combined_index() -> dict:
     return {
         "config": CONFIG,
         "docs": [
-            {"location": "", "title": f"概览", "text": f"{ZW}通义{ZW}千问{ZW}"},
+            {"location": "", "title": "概览", "text": f"{ZW}通义{ZW}千问{ZW}"},
             {"location": "moe/", "title": f"{ZW}混合{ZW}专家{ZW}", "text": f"{ZW}混合{ZW}专家{ZW}模型"},
             {"location": "moe/#routing", "title": f"路由{ZW}{ZW}专家 (MoE)", "text": "x"},
             {"location": "engine/", "title": "Engine", "text": "not English"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -267,3 +268,129 @@ def test_a_misspelled_data_file_is_named_not_skipped(fixture_data):
     report = error.value.report()
     assert "data/modles.yaml: not a data file of the site, so it would be ignored; did you mean models.yaml?" in report
     assert "data/notes.yml: not a data file of the site" in report
+
+
+# ---------------------------------------------------------------------------
+# Strict types and plausible values
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("old, new, field, expected", [
+    ("    params_b: 235", "    params_b: true", "models[0].params_b", "expected a valid number, got True"),
+    ("    context_tokens: 131072", "    context_tokens: true", "models[0].context_tokens",
+     "expected a valid integer, got True"),
+    ("    qwen: true", "    qwen: 1", "families[0].qwen", "expected a valid boolean, got 1"),
+    ("    order: 6", "    order: 6.0", "families[0].order", "expected a valid integer, got 6.0"),
+    ("    params_b: 235", '    params_b: "235"', "models[0].params_b", "expected a valid number, got '235'"),
+    ("    qwen: true", '    qwen: "true"', "families[0].qwen", "expected a valid boolean, got 'true'"),
+])
+def test_values_are_not_coerced(fixture_data, old, new, field, expected):
+    """`true` is not a number, 1 is not a boolean, 6.0 is not an integer, and text is not a number or
+    a boolean: each is a problem at its line instead of being silently converted."""
+    edit(fixture_data, "models", old, new)
+    line = line_of(fixture_data, "models", new.strip())
+    assert problems(fixture_data) == [f"data/models.yaml:{line}: {field}: {expected}"]
+
+
+@pytest.mark.parametrize("written", ["1700000000", "2025-04-29", '"2025-04-29T00:00:00"', '"20250429"'])
+def test_dates_only_from_quoted_iso_strings(fixture_data, written):
+    """A date is a quoted "YYYY-MM-DD": not a Unix time, not an unquoted YAML date, not a date and time."""
+    edit(fixture_data, "models", 'released: "2025-04-29"', f"released: {written}")
+    line = line_of(fixture_data, "models", f"released: {written}")
+    [message] = problems(fixture_data)
+    assert message.startswith(f'data/models.yaml:{line}: models[0].released: expected a valid date, quoted: "YYYY-MM-DD"')
+
+
+@pytest.mark.parametrize("stem, old, new, field, bound", [
+    ("models", "    params_b: 235", "    params_b: 100001", "models[0].params_b", "100000"),
+    ("models", "    active_params_b: 22", "    active_params_b: 100001", "models[0].active_params_b", "100000"),
+    ("models", "    context_tokens: 131072", "    context_tokens: 100000001", "models[0].context_tokens", "100000000"),
+    ("models", "    training_tokens_t: 36", "    training_tokens_t: 1001", "models[0].training_tokens_t", "1000"),
+    ("models", "routed_experts: 128", "routed_experts: 100001", "models[0].moe.routed_experts", "100000"),
+    ("benchmarks", "    value: 95.6", "    value: 100001", "scores[0].value", "100000"),
+])
+def test_figures_have_upper_bounds(fixture_data, stem, old, new, field, bound):
+    """Parameter, token, context, expert counts and scores beyond what any real model comes near are
+    refused (they reached the charts, where a huge number overflowed)."""
+    edit(fixture_data, stem, old, new)
+    line = line_of(fixture_data, stem, new.strip())
+    assert any(p.startswith(f"data/{stem}.yaml:{line}: {field}: expected less than or equal to {bound}")
+               for p in problems(fixture_data))
+
+
+@pytest.mark.parametrize("model_id, expected", [
+    ("index", "expected an id that is not the name of a page under content/models/ (index)"),
+    ("qwen3.en", "expected an id that does not end in a language suffix (.zh, .en)"),
+    ("qwen3--a", "expected an id: lower-case words of letters and digits joined by single '-' or '.', got 'qwen3--a'"),
+    ("qwen3.", "expected an id: lower-case words of letters and digits joined by single '-' or '.', got 'qwen3.'"),
+])
+def test_model_ids_follow_the_pattern_and_leave_page_names_free(fixture_data, model_id, expected):
+    """A model id becomes content/models/<id>.md: `index` (a hand-written page, which crashed
+    modelpages.py), a language suffix or a malformed id is refused at validation, at the id's line."""
+    edit(fixture_data, "models", "  - id: qwen3-235b-a22b-instruct-2507", f"  - id: {model_id}")
+    line = line_of(fixture_data, "models", f"- id: {model_id}")
+    assert any(p.startswith(f"data/models.yaml:{line}: models[1].id: {expected}") for p in problems(fixture_data))
+
+
+def test_model_page_names_are_the_hand_written_pages():
+    """MODEL_PAGE_NAMES is exactly the set of pages under content/models/ that are not generated."""
+    from atlas.schema import MODEL_PAGE_NAMES
+    from atlas.stubs import is_stub
+
+    folder = Path(__file__).resolve().parents[1] / "content" / "models"
+    written = {path.name.removesuffix(".md").removesuffix(".en") for path in folder.glob("*.md")
+               if not is_stub(path.read_text(encoding="utf-8"))}
+    assert written and written == set(MODEL_PAGE_NAMES)
+
+
+@pytest.mark.parametrize("old, new, field", [
+    ("aliases: {zh: [MoE, 混合专家], en: [MoE]}", "aliases: {zh: [MoE, 混合专家], en: [MoE, a]}", "terms[0].aliases.en[1]"),
+    ("aliases: {zh: [MoE, 混合专家], en: [MoE]}", "aliases: {zh: [MoE, 的], en: [MoE]}", "terms[0].aliases.zh[1]"),
+    ("aliases: {zh: [MoE, 混合专家], en: [MoE]}", "aliases: {zh: [MoE, 混合专家], en: [MoE, The]}", "terms[0].aliases.en[1]"),
+    ("aliases: {zh: [MoE, 混合专家], en: [MoE]}", "aliases: {zh: [MoE, 模型], en: [MoE]}", "terms[0].aliases.zh[1]"),
+    ("term: {zh: 混合专家模型, en: Mixture of Experts}", "term: {zh: 混合专家模型, en: X}", "terms[0].term"),
+])
+def test_glossary_spellings_are_specific(fixture_data, old, new, field):
+    """A one-letter or common-word spelling (`a`, `的`, `The`, `模型`) would link every occurrence in the
+    text: it is refused at its line."""
+    edit(fixture_data, "glossary", old, new)
+    line = line_of(fixture_data, "glossary", new.split(":")[0] + ":")
+    [message] = problems(fixture_data)
+    assert message.startswith(f"data/glossary.yaml:{line}: {field}: expected ")
+    assert "at least two characters that is not a common word" in message
+
+
+def test_changelog_refs_name_existing_entries(fixture_data):
+    """Each changelog ref names a model, source, correction or term; an unknown one is a problem (it was
+    shown as an unlinked id); known ones of every kind are accepted."""
+    edit(fixture_data, "changelog", "    summary: {zh: 初始数据, en: Initial data}",
+         "    summary: {zh: 初始数据, en: Initial data}\n    refs: [qwen3-235b-a22b, qwen3-report, moe, qwen9]")
+    line = line_of(fixture_data, "changelog", "refs:")
+    assert problems(fixture_data) == [
+        f"data/changelog.yaml:{line}: changes[0].refs[3]: unknown id 'qwen9'; expected the id of a model, "
+        "source, correction or glossary term"]
+
+
+@pytest.mark.parametrize("key, text, got", [
+    ("index-summary", "{0.__class__}", "{0.__class__}"),
+    ("index-summary", "{models.__class__.__init__}", "{models.__class__.__init__}"),
+    ("index-summary", "{qwen[0]} of {models}", "{qwen[0]}"),
+    ("index-summary", "{} models", "{}"),
+    ("index-summary", "{models:>99999999} models", "{models:>99999999}"),
+    ("index-summary", "{models!r} models", "{models!r}"),
+    ("index-summary", "{count} models", "{count}"),
+    ("index-summary", "{models} models {", None),
+    ("schema-field-modelentry-name", "{models} rows", "{models}"),
+])
+def test_ui_placeholders_are_the_ones_the_code_passes(fixture_data, key, text, got):
+    """A formatted interface string uses only `{name}` placeholders the code passes (no position,
+    attribute, index, conversion or format spec); the other strings have none."""
+    path = fixture_data / "ui.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = lines.index(f"  {key}:") + 2
+    assert lines[at].startswith("    en: ")
+    lines[at] = f"    en: {json.dumps(text)}"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [message] = problems(fixture_data)
+    assert message.startswith(f"data/ui.yaml:{at + 1}: strings.{key}.en: expected ")
+    assert got is None or message.endswith(f"got {got}")

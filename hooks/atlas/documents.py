@@ -9,7 +9,8 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import Problem
-from .schema import FILES, Strict
+from .datafiles import FILES
+from .schema import ID_PATTERN, Strict
 
 Path_ = tuple[str | int, ...]
 
@@ -40,62 +41,196 @@ def format_path(path: Path_) -> str:
     return text
 
 
-def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: Path_, lines: dict[Path_, int],
-             problems: list[Problem], file: str) -> Any:
-    """Turn a composed YAML node into Python values, recording lines and duplicate keys."""
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, (str, int)) or isinstance(key, bool):
-                problems.append(Problem(file, key_node.start_mark.line + 1, format_path(path),
-                                        f"keys must be plain text, got {key!r}"))
-                continue
-            key = str(key)
-            if key in result:
-                problems.append(Problem(file, key_node.start_mark.line + 1, format_path((*path, key)),
-                                        "duplicate key: it appears earlier in the same mapping"))
-                continue
-            lines[(*path, key)] = key_node.start_mark.line + 1
-            result[key] = _convert(value_node, loader, (*path, key), lines, problems, file)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, loader, (*path, index), lines, problems, file)
-                for index, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+# Bounds on what one data file may ask of the parser. Each is far above what real data needs and far
+# below what would cost noticeable time or memory; a file beyond one is refused with one problem.
+MAX_FILE_BYTES = 16 * 1024 * 1024  # the largest real file is 66 kB; data ×100 (make bench) stays under 8 MB
+MAX_DEPTH = 64  # real data nests 6 levels; libyaml's composer recursed until it segfaulted
+MAX_ALIAS_NODES = 100_000  # nodes aliases may stand for, per file (real data: a few hundred)
+MAX_INTEGER = 2**53  # beyond it an integer is not a figure and not exact in JavaScript (chart JSON)
+_MAX_NUMBER_CHARS = 64  # int("9" * 5000) raises; a sexagesimal 1:2:3:... grows without bound
+
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
-# libyaml's parser when PyYAML has it: it reads the data about 8x faster (make bench). Valid files
-# give the same values and lines; a file it rejects is read again by the pure-Python parser,
-# whose messages (e.g. "found undefined alias 'x'") are the ones reported.
+class _Refused(Exception):
+    """The file asks for more than the bounds allow: one problem, the file is not read further."""
+
+    def __init__(self, line: int, message: str):
+        """Keep the line and the message of the problem."""
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class _Collection:
+    """A mapping or sequence being built: its value, path (None under a key) and size so far."""
+
+    __slots__ = ("value", "path", "anchor", "size", "key", "key_line", "has_key", "skip")
+
+    def __init__(self, value, path, anchor):
+        """Start an empty collection."""
+        self.value, self.path, self.anchor, self.size = value, path, anchor, 1
+        self.key, self.key_line, self.has_key, self.skip = None, 0, False, False
+
+
+def _scalar(loader, event, file: str, field: str, problems: list[Problem]) -> Any:
+    """Resolve and construct one scalar as the safe loader would; bad numbers and dates become problems."""
+    line = event.start_mark.line + 1
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+    if tag in (_INT_TAG, _FLOAT_TAG) and len(event.value) > _MAX_NUMBER_CHARS:
+        problems.append(Problem(file, line, field, f"a number of {len(event.value)} characters is not a figure; "
+                                                f"expected at most {_MAX_NUMBER_CHARS}"))
+        return None
+    constructor = loader.yaml_constructors.get(tag) or loader.yaml_constructors[None]
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    try:
+        value = constructor(loader, node)
+    except yaml.YAMLError:
+        raise  # e.g. an unknown tag: reported in the pure-Python parser's words
+    except Exception as error:  # PyYAML's own: the date 2025-13-45 (ValueError), `!!int ''` (IndexError)
+        reason = f" ({error})" if isinstance(error, ValueError) else ""
+        problems.append(Problem(file, line, field, f"{event.value!r} is not a valid {tag.rsplit(':', 1)[-1]}"
+                                                f"{reason}; quote it if it is text"))
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
+        problems.append(Problem(file, line, field, f"expected an integer of at most {MAX_INTEGER:,} in size, "
+                                                f"got one of {len(str(abs(value)))} digits"))
+        return None
+    return value
+
+
+def _build(loader, file: str) -> tuple[Located | None, list[Problem]]:
+    """Build plain Python values and their lines straight from the parser's events, without recursion.
+
+    Bounds nesting depth and alias expansion as it goes (raising _Refused), records duplicate and
+    non-text keys as problems. An alias gives the anchored value itself (not a copy), and its line is
+    the alias's: a problem inside aliased data points at the place that uses it.
+    """
+    problems: list[Problem] = []
+    lines: dict[Path_, int] = {}
+    anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, size in nodes)
+    stack: list[_Collection] = []
+    expanded = 0
+    root: list[Any] = []
+    loader.get_event()  # StreamStart
+    if loader.check_event(yaml.StreamEndEvent):
+        return None, [Problem(file, 1, "", "the file is empty")]
+    loader.get_event()  # DocumentStart
+    while True:
+        event = loader.get_event()
+        line = event.start_mark.line + 1
+        kind = type(event)
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            done = stack.pop()
+            value, size = done.value, done.size
+            if done.anchor is not None:
+                anchors[done.anchor] = (value, size)
+        elif kind is yaml.DocumentEndEvent:
+            break
+        else:
+            top = stack[-1] if stack else None
+            if top is None:
+                path: Path_ | None = ()
+            elif top.path is None or (isinstance(top.value, dict) and (not top.has_key or top.skip)):
+                path = None  # a key, or under a key: not a place in the document
+            elif isinstance(top.value, dict):
+                path = (*top.path, top.key)
+            else:
+                path = (*top.path, len(top.value))
+            if path is not None:
+                lines.setdefault(path, line)
+            anchor = getattr(event, "anchor", None) if kind is not yaml.AliasEvent else None
+            if anchor is not None and (anchor in anchors or any(item.anchor == anchor for item in stack)):
+                raise _Refused(line, f"found duplicate anchor {anchor!r}; anchors must be unique")
+            if kind is yaml.ScalarEvent:
+                value, size = _scalar(loader, event, file, "" if path is None else format_path(path), problems), 1
+                if event.anchor is not None:
+                    anchors[event.anchor] = (value, 1)
+            elif kind is yaml.AliasEvent:
+                if event.anchor not in anchors:
+                    opened = any(item.anchor == event.anchor for item in stack)
+                    raise _Refused(line, f"the alias *{event.anchor} refers to a node that contains it"
+                                   if opened else f"found undefined alias {event.anchor!r}")
+                value, size = anchors[event.anchor]
+                expanded += size
+                if expanded > MAX_ALIAS_NODES:
+                    raise _Refused(line, f"aliases expand to more than {MAX_ALIAS_NODES:,} values; "
+                                         "expected far fewer (write the data out, or use fewer aliases)")
+            else:  # the start of a mapping or sequence
+                if len(stack) >= MAX_DEPTH:
+                    raise _Refused(line, f"the data nests more than {MAX_DEPTH} levels deep")
+                if event.tag not in (None, "!", _MAP_TAG if kind is yaml.MappingStartEvent else _SEQ_TAG):
+                    raise _Refused(line, f"unsupported tag {event.tag!r}; expected a plain mapping or list")
+                stack.append(_Collection({} if kind is yaml.MappingStartEvent else [], path, event.anchor))
+                continue
+        # a complete value: attach it to the collection it belongs to (or make it the document)
+        if not stack:
+            root.append(value)
+            continue
+        top = stack[-1]
+        top.size += size
+        if isinstance(top.value, list):
+            top.value.append(value)
+        elif not top.has_key:
+            top.has_key, top.key_line, top.skip = True, line, False
+            where = () if top.path is None else top.path
+            if not isinstance(value, (str, int)) or isinstance(value, bool):
+                shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+                problems.append(Problem(file, line, format_path(where), f"keys must be plain text, got {shown}"))
+                top.skip = True
+            else:
+                top.key = str(value)
+                if top.key in top.value:
+                    problems.append(Problem(file, line, format_path((*where, top.key)),
+                                            "duplicate key: it appears earlier in the same mapping"))
+                    top.skip = True
+                elif top.path is not None:
+                    lines[(*top.path, top.key)] = line
+        else:
+            if not top.skip:
+                top.value[top.key] = value
+            top.has_key = False
+    if not loader.check_event(yaml.StreamEndEvent):
+        raise _Refused(loader.peek_event().start_mark.line + 1,
+                       "expected a single document in the stream, found another")
+    return Located(root[0], lines), problems
+
+
+# libyaml's parser when PyYAML has it: it reads the data several times faster (make bench). Its events
+# give the same values and lines; a file it rejects is read again by the pure-Python parser, whose
+# messages (e.g. "found unexpected end of stream") are the ones reported. Neither parser recurses, and
+# nor does _build: libyaml's own composer did, and 100,000 nested brackets overflowed the C stack.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 
 
-def _compose(text: str, file: str, loader_class) -> tuple[Located | None, list[Problem]]:
-    """Compose one document with `loader_class` (its YAML errors propagate)."""
-    problems: list[Problem] = []
+def _parse(text: str, file: str, loader_class) -> tuple[Located | None, list[Problem]]:
+    """Parse one document with `loader_class` (its YAML errors propagate)."""
     loader = loader_class(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, [Problem(file, 1, "", "the file is empty")]
-        lines: dict[Path_, int] = {}
-        data = _convert(node, loader, (), lines, problems, file)
+        return _build(loader, file)
+    except _Refused as refused:
+        return None, [Problem(file, refused.line, "", refused.message)]
     finally:
         loader.dispose()
-    return Located(data, lines), problems
 
 
 def parse_yaml(text: str, file: str) -> tuple[Located | None, list[Problem]]:
-    """Parse one YAML document; syntax errors become problems with the line of the error."""
+    """Parse one YAML document; syntax errors and documents beyond the bounds (size, depth, alias
+    expansion, integer size) become problems with their line."""
+    if len(text) > MAX_FILE_BYTES:
+        return None, [_too_large(file, len(text), "characters")]
     if _FAST_LOADER is not None:
         try:
-            return _compose(text, file, _FAST_LOADER)
-        except (yaml.YAMLError, RecursionError):
+            return _parse(text, file, _FAST_LOADER)
+        except yaml.YAMLError:
             pass  # reported below, in the pure-Python parser's words
     try:
-        return _compose(text, file, yaml.SafeLoader)
+        return _parse(text, file, yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
@@ -107,9 +242,12 @@ def parse_yaml(text: str, file: str) -> tuple[Located | None, list[Problem]]:
                                               f"#x{error.character:04x}: {error.reason}")]
     except yaml.YAMLError as error:  # pragma: no cover - every other PyYAML error we know is marked
         return None, [Problem(file, 1, "", f"YAML error: {error}")]
-    except RecursionError:  # an alias inside its own anchor: `a: &x [*x]`
-        return None, [Problem(file, 1, "", "YAML syntax error: an alias refers to a node that contains it, "
-                                           "or the data nests too deeply")]
+
+
+def _too_large(file: str, size: int, unit: str) -> Problem:
+    """The problem of a file beyond MAX_FILE_BYTES."""
+    return Problem(file, 1, "", f"the file has {size:,} {unit}; expected at most {MAX_FILE_BYTES:,} bytes "
+                                "(split the data, or check that this is the right file)")
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -119,6 +257,8 @@ def _describe(error: dict[str, Any]) -> str:
         return "required field is missing"
     if kind == "extra_forbidden":
         return "unknown key (check the spelling; see the field list on the Data page)"
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == ID_PATTERN:
+        message = "an id: lower-case words of letters and digits joined by single '-' or '.'"
     expected = message.removeprefix("Value error, ").removeprefix("Input should be ")
     got = error.get("input")
     shown = repr(got) if not isinstance(got, (dict, list)) else type(got).__name__
@@ -148,6 +288,8 @@ def read_document(content: bytes | None, record_type: type[Strict], display: str
     """Decode, parse and validate one data file's bytes (None: the file does not exist)."""
     if content is None:
         return None, None, [Problem(display, 0, "", "file is missing")]
+    if len(content) > MAX_FILE_BYTES:
+        return None, None, [_too_large(display, len(content), "bytes")]
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as error:

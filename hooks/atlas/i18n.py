@@ -7,6 +7,12 @@ from functools import lru_cache
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
+# The interface strings (data/ui.yaml) that the code formats, with the only placeholders it passes:
+# `make check` refuses any other placeholder in them, and any placeholder in the other strings.
+UI_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    "index-summary": ("models", "qwen", "families"),
+    "factcheck-shown": ("shown", "total"),  # filled in the reader's browser (factcheck.js), as text
+}
 EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -15,6 +21,13 @@ def pick(text, lang: str) -> str:
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}")
     return getattr(text, lang)
+
+
+def fill(key: str, template: str, **values) -> str:
+    """Format the interface string `key` (its text is `template`) with exactly its declared placeholders."""
+    if set(values) != set(UI_PLACEHOLDERS[key]):  # a programming error: declare what the code passes
+        raise ValueError(f"{key} takes {UI_PLACEHOLDERS[key]}, got {tuple(values)}")
+    return template.format_map(values)
 
 
 def _trim(number: float) -> str:

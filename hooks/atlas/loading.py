@@ -9,14 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import gc
+import re
+import string
 from contextlib import contextmanager
 from typing import Any, Iterator
 
 from .catalog import Catalog, Model, used_sources
 from .documents import Located, format_path, read_all
 from .errors import DataError, Problem
-from .schema import (FILES, BenchmarksFile, ChartsFile, ChangelogFile, CorrectionsFile, FactcheckFile,
-                     GlossaryFile, LicensesFile, ModelEntry, ModelsFile, ReleasesFile, SourcesFile, UiFile)
+from .i18n import LANGS, UI_PLACEHOLDERS
+from .datafiles import (FILES, BenchmarksFile, ChartsFile, ChangelogFile, CorrectionsFile, FactcheckFile,
+                        GlossaryFile, LicensesFile, ModelsFile, ReleasesFile, SourcesFile, UiFile)
+from .schema import ModelEntry
 
 # Fields a variant inherits from its base model when it leaves them out.
 INHERITED = ("family", "developer", "variant", "released", "date_precision", "params_b",
@@ -220,6 +224,14 @@ def build_catalog(documents: dict[str, Any], located: dict[str, Located]) -> tup
     claims = _by_id(factcheck_file.claims, "factcheck", "claims", located.get("factcheck"), problems)
     _check_claims(factcheck_file, sources, corrections, check)
 
+    model_ids = {entry.id for entry in models_file.models}
+    for position, change in enumerate(changelog_file.changes):
+        for index, ref in enumerate(change.refs):
+            if not any(ref in ids for ids in (model_ids, sources, corrections, terms)):
+                check.add("changelog", ("changes", position, "refs", index),
+                          f"unknown id {ref!r}; expected the id of a model, source, correction or glossary term")
+    _check_placeholders(ui_file, check)
+
     reviewed = {stem: document.reviewed for stem, document in documents.items()}
     catalog = Catalog(sources=sources, licenses=licenses, families=families, models=models,
                       releases=sorted(releases_file.releases, key=lambda r: (r.date, r.id)),
@@ -255,6 +267,39 @@ def _check_claims(factcheck_file: FactcheckFile, sources: dict[str, Any], correc
         if correction_id not in noted:
             check.add("corrections", ("corrections", position, "id"), f"correction {correction_id!r} has no "
                       "entry in data/factcheck.yaml; add one with `correction: " + correction_id + "`")
+
+
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def _check_placeholders(ui_file: UiFile, check: _Checker) -> None:
+    """A formatted interface string uses only the placeholders the code passes, as plain `{name}`
+    (no position, attribute, index, conversion or format spec: `{0.__class__}` would reach into
+    objects, `{models:>99999999}` would make a huge page); the other strings have none at all."""
+    formatter = string.Formatter()
+    for key, text in ui_file.strings.items():
+        allowed = UI_PLACEHOLDERS.get(key, ())
+        expected = (f"only the placeholders {', '.join('{' + name + '}' for name in allowed)}" if allowed
+                    else "no {placeholders} (the code does not format this string)")
+        for lang in LANGS:
+            value = getattr(text, lang)
+            at = ("strings", key, lang)
+            if not allowed:
+                found = _PLACEHOLDER.search(value)
+                if found:
+                    check.add("ui", at, f"expected {expected}, got {found.group()}")
+                continue
+            try:
+                parts = list(formatter.parse(value))
+            except ValueError as error:
+                check.add("ui", at, f"expected {expected}, and '{{{{' or '}}}}' for a brace ({error})")
+                continue
+            for _, name, spec, conversion in parts:
+                if name is None:
+                    continue
+                if name not in allowed or spec or conversion:
+                    shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+                    check.add("ui", at, f"expected {expected}, got {shown}")
 
 
 def _check_sources_used(catalog: Catalog, check: _Checker) -> None:

@@ -219,8 +219,8 @@ def render_model_index(marker: Marker, ctx: Context) -> str:
             {**_link(model, ctx), "family": ctx.pick(family.name)})
     dated = [{"year": year, "id": f"released-{year}", "models": items} for year, items in years.items() if year]
     qwen_count = sum(len(by_family[f["id"]]) for f in groups["qwen"])
-    summary = ctx.t("index-summary").format(models=len(catalog.models), qwen=qwen_count,
-                                            families=len(groups["qwen"]))
+    summary = i18n.fill("index-summary", ctx.t("index-summary"), models=len(catalog.models), qwen=qwen_count,
+                        families=len(groups["qwen"]))
     labels = {key: ctx.t(f"index-{key}") for key in ("by-family", "peers", "peers-note", "by-date", "undated")}
     return ctx.render("model-index.html", summary=summary, labels=labels, qwen=groups["qwen"], peers=groups["peers"],
                   years=dated, undated=years.get("", []))

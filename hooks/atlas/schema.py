@@ -3,7 +3,8 @@
 A *record* is an entry as an editor writes it; a `Model` (catalog.py) is a Qwen or peer model
 with its base model's fields inherited. These classes are the single source of truth: the JSON
 Schemas in `data/schemas/` and the field documentation on the Data page are generated from them
-(`make schemas`), and `make check` fails when those are stale.
+(`make schemas`), and `make check` fails when those are stale. The classes of the files
+themselves, and which file holds which, are in datafiles.py.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import datetime as dt
 import re
 from typing import Annotated, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationInfo
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9.-]*$"
+# One pattern for every id: lower-case words of letters and digits joined by single '-' or '.'
+# (no leading, trailing or doubled separators: an id becomes a file name and a URL).
+ID_PATTERN = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80), Field(
-    description="A stable lower-case id (letters, digits, '-' and '.'), used in URLs and references.")]
+    description=("A stable lower-case id: words of letters and digits joined by single '-' or '.', "
+                 "used in URLs and references."))]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 
 
@@ -43,14 +47,30 @@ def _not_future(value: dt.date, info: ValidationInfo) -> dt.date:
     return value
 
 
-PastDate = Annotated[dt.date, AfterValidator(_not_future), Field(
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _quoted_iso_date(value: object) -> dt.date:
+    """A date only from a quoted "YYYY-MM-DD" string: not a number (1700000000), not an unquoted YAML
+    date (read as a date or a timestamp by YAML's own rules), not a date and time."""
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError('a valid date, quoted: "YYYY-MM-DD"')
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError('a valid date, quoted: "YYYY-MM-DD" (this day does not exist)') from None
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_quoted_iso_date)]
+PastDate = Annotated[IsoDate, AfterValidator(_not_future), Field(
     description="A date in ISO form, quoted: \"YYYY-MM-DD\". Beijing time (UTC+8) for releases.")]
 
 
 class Strict(BaseModel):
-    """Base for every record class: unknown keys are errors, values are not coerced loosely."""
+    """Base for every record class: unknown keys are errors, values are never coerced (strict: `true`
+    is not a number, a number is not text or a date; an integer is accepted where a decimal is)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, strict=True,
                               allow_inf_nan=False)  # .inf / .nan are not figures, and not JSON
 
 
@@ -75,11 +95,40 @@ class Text(Strict):
     en: NonEmpty = Field(description="English.")
 
 
-class TextList(Strict):
-    """A list of strings per language (e.g. aliases)."""
+# Words too common to be a glossary spelling: every spelling is linked wherever it occurs in the text.
+COMMON_WORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or",
+    "that", "the", "this", "to", "was", "with", "model", "models",
+    "的", "了", "是", "在", "和", "与", "或", "及", "等", "也", "都", "而", "个", "这", "那", "有", "中", "一",
+    "不", "我们", "一个", "这个", "以及", "或者", "可以", "模型",
+})
+_SPELLING_EXPECTED = ("a spelling of at least two characters that is not a common word "
+                      "(it is linked wherever it occurs in the text)")
 
-    zh: list[NonEmpty] = Field(default_factory=list, description="Chinese strings.")
-    en: list[NonEmpty] = Field(default_factory=list, description="English strings.")
+
+def _specific_spelling(value: str) -> str:
+    """A glossary spelling must be specific: not one character, not a common word."""
+    if len(value) < 2 or value.casefold() in COMMON_WORDS:
+        raise ValueError(_SPELLING_EXPECTED)
+    return value
+
+
+def specific_headword(value: Text) -> Text:
+    """Both headwords of a glossary term must be specific spellings."""
+    for lang in ("zh", "en"):
+        if len(getattr(value, lang)) < 2 or getattr(value, lang).casefold() in COMMON_WORDS:
+            raise ValueError(f"{lang}: {_SPELLING_EXPECTED}")
+    return value
+
+
+Spelling = Annotated[NonEmpty, AfterValidator(_specific_spelling)]
+
+
+class TextList(Strict):
+    """Glossary spellings per language: at least two characters each, not a common word."""
+
+    zh: list[Spelling] = Field(default_factory=list, description="Chinese strings.")
+    en: list[Spelling] = Field(default_factory=list, description="English strings.")
 
 
 # ---------------------------------------------------------------------------
@@ -100,13 +149,6 @@ class Source(Strict):
     kind: SourceKind = Field(description="What sort of source this is; 'press' marks a secondary source.")
 
 
-class SourcesFile(Strict):
-    """data/sources.yaml"""
-
-    reviewed: PastDate = Field(description="When this file was last reviewed against its sources.")
-    sources: list[Source]
-
-
 # ---------------------------------------------------------------------------
 # licenses.yaml
 # ---------------------------------------------------------------------------
@@ -124,13 +166,6 @@ class License(Strict):
     source: Id = Field(description="Source id for the licence terms.")
 
 
-class LicensesFile(Strict):
-    """data/licenses.yaml"""
-
-    reviewed: PastDate
-    licenses: list[License]
-
-
 # ---------------------------------------------------------------------------
 # models.yaml
 # ---------------------------------------------------------------------------
@@ -142,9 +177,12 @@ Variant = Literal["base", "instruct", "chat", "thinking", "hybrid", "coder", "ma
 class MoE(Strict):
     """Mixture-of-experts configuration. 'activated_experts' counts routed experts only."""
 
-    routed_experts: int = Field(ge=1, description="Routed (non-shared) experts per MoE layer.")
-    activated_experts: int = Field(ge=1, description="Routed experts activated per token.")
-    shared_experts: int = Field(ge=0, description="Shared experts that are always active (0 if none).")
+    routed_experts: int = Field(ge=1, le=100_000, description=(
+        "Routed (non-shared) experts per MoE layer (at most 100,000)."))
+    activated_experts: int = Field(ge=1, le=100_000, description=(
+        "Routed experts activated per token (at most 100,000)."))
+    shared_experts: int = Field(ge=0, le=100_000, description=(
+        "Shared experts that are always active (0 if none; at most 100,000)."))
 
 
 class Family(Strict):
@@ -152,7 +190,7 @@ class Family(Strict):
 
     id: Id
     name: Text
-    order: int = Field(ge=0, description="Sort key: generations in chronological order.")
+    order: int = Field(ge=0, le=100_000, description="Sort key: generations in chronological order.")
     qwen: bool = Field(description="True for Qwen families; false for peers used in comparisons.")
     description: Text
     reviewed: PastDate = Field(description=(
@@ -160,10 +198,28 @@ class Family(Strict):
         "`make check` warns after 90 days."))
 
 
+# Pages written by hand under content/models/ (a model's page is content/models/<id>.md), and the
+# language suffixes of static-i18n (content/models/<id>.en.md is the English page of <id>).
+MODEL_PAGE_NAMES = frozenset({"index"})
+PAGE_LANGUAGES = ("zh", "en")
+
+
+def _model_page_id(value: str) -> str:
+    """A model id becomes a file name under content/models/: it may not be a page's name there."""
+    if value in MODEL_PAGE_NAMES:
+        raise ValueError(f"an id that is not the name of a page under content/models/ "
+                         f"({', '.join(sorted(MODEL_PAGE_NAMES))})")
+    if value.rsplit(".", 1)[-1] in PAGE_LANGUAGES and "." in value:
+        raise ValueError(f"an id that does not end in a language suffix ({', '.join('.' + lang for lang in PAGE_LANGUAGES)}): "
+                         "its page would be taken for a translation")
+    return value
+
+
 class ModelEntry(Strict):
     """A model as written in models.yaml. Fields left out are inherited from `base_model`."""
 
-    id: Id
+    id: Annotated[Id, AfterValidator(_model_page_id), Field(description=(
+        "The model's id; its page is models/<id>/, so it may not be 'index' or end in '.zh' or '.en'."))]
     name: NonEmpty = Field(description="The official model name, e.g. Qwen3-235B-A22B.")
     base_model: Id | None = Field(default=None, description=(
         "Id of the model this one is a variant of. Unset fields are inherited from it."))
@@ -173,12 +229,14 @@ class ModelEntry(Strict):
     released: PastDate | None = None
     date_precision: Literal["day", "month"] | None = Field(default=None, description=(
         "'month' when only the month is sourced."))
-    params_b: float | None = Field(default=None, gt=0, description="Total parameters, in billions.")
-    active_params_b: float | None = Field(default=None, gt=0, description=(
-        "Activated parameters per token, in billions (MoE models only)."))
-    context_tokens: int | None = Field(default=None, gt=0, description="Context length in tokens.")
-    training_tokens_t: float | None = Field(default=None, gt=0, description=(
-        "Pre-training tokens, in trillions."))
+    params_b: float | None = Field(default=None, gt=0, le=100_000, description=(
+        "Total parameters, in billions (at most 100,000, i.e. 100 trillion)."))
+    active_params_b: float | None = Field(default=None, gt=0, le=100_000, description=(
+        "Activated parameters per token, in billions (MoE models only; at most 100,000)."))
+    context_tokens: int | None = Field(default=None, gt=0, le=100_000_000, description=(
+        "Context length in tokens (at most 100,000,000)."))
+    training_tokens_t: float | None = Field(default=None, gt=0, le=1000, description=(
+        "Pre-training tokens, in trillions (at most 1,000)."))
     license: Id | None = Field(default=None, description="Licence id (open-weight models).")
     weights: Literal["open", "api"] | None = Field(default=None, description=(
         "'open' for downloadable weights, 'api' for API-only models."))
@@ -190,14 +248,6 @@ class ModelEntry(Strict):
         "Per-field source ids where a figure comes from a different source than `source`."))
     related: list[Id] = Field(default_factory=list, description=(
         "Other related models (e.g. preview -> final). Base and variants are linked automatically."))
-
-
-class ModelsFile(Strict):
-    """data/models.yaml"""
-
-    reviewed: PastDate
-    families: list[Family]
-    models: list[ModelEntry]
 
 
 # ---------------------------------------------------------------------------
@@ -217,13 +267,6 @@ class Release(Strict):
     models: list[Id] = Field(default_factory=list, description="Models released in this event.")
     source: Id
     extra_sources: list[Id] = Field(default_factory=list)
-
-
-class ReleasesFile(Strict):
-    """data/releases.yaml"""
-
-    reviewed: PastDate
-    releases: list[Release]
 
 
 # ---------------------------------------------------------------------------
@@ -256,7 +299,7 @@ class Setting(Strict):
 
     mode: Mode = Field(description=(
         "base = pre-trained model; instruct = chat model; thinking / non-thinking = hybrid modes."))
-    shots: int | None = Field(default=None, ge=0, description="Few-shot examples, if stated.")
+    shots: int | None = Field(default=None, ge=0, le=1000, description="Few-shot examples, if stated (at most 1,000).")
     tools: bool = Field(default=False, description="True if tools (e.g. a Python interpreter) were used.")
     note: Text | None = None
 
@@ -266,18 +309,11 @@ class Score(Strict):
 
     model: Id
     benchmark: Id
-    value: float = Field(ge=0)
+    value: float = Field(ge=0, le=100_000, description=(
+        "The result, in the benchmark's unit: 0-100 for a percent benchmark, at most 100,000 for any."))
     setting: Setting
     source: Id
     locator: NonEmpty | None = Field(default=None, description="Where in the source, e.g. 'Table 11'.")
-
-
-class BenchmarksFile(Strict):
-    """data/benchmarks.yaml"""
-
-    reviewed: PastDate
-    benchmarks: list[Benchmark]
-    scores: list[Score]
 
 
 # ---------------------------------------------------------------------------
@@ -289,22 +325,16 @@ class Term(Strict):
     """A glossary term, annotated in the running text of both languages."""
 
     id: Id
-    term: Text = Field(description="The headword in each language.")
+    term: Annotated[Text, AfterValidator(specific_headword)] = Field(description=(
+        "The headword in each language: at least two characters, not a common word."))
     aliases: TextList = Field(default_factory=TextList, description=(
-        "Other spellings matched in text (e.g. abbreviations)."))
+        "Other spellings matched in text (e.g. abbreviations): at least two characters, not a common word."))
     definition: Text
     category: Literal["architecture", "training", "moe", "benchmark", "license", "deployment", "general"]
     see_also: list[Id] = Field(default_factory=list)
     sources: list[Id] = Field(min_length=1, description=(
         "The sources of the definition's facts (figures, dates, what Qwen models use): the concept's "
         "original paper or page first, then Qwen's own sources."))
-
-
-class GlossaryFile(Strict):
-    """data/glossary.yaml"""
-
-    reviewed: PastDate
-    terms: list[Term]
 
 
 # ---------------------------------------------------------------------------
@@ -324,13 +354,6 @@ class Correction(Strict):
         "What the primary source says (for 'unverifiable': what is and is not known)."))
     sources: list[Id] = Field(min_length=1, description=(
         "Primary sources; for 'unverifiable', the canonical page to check or the secondary reports."))
-
-
-class CorrectionsFile(Strict):
-    """data/corrections.yaml"""
-
-    reviewed: PastDate
-    corrections: list[Correction]
 
 
 # The topics of the fact-check, in the order of its sections (and of the ledger's topic filter).
@@ -366,13 +389,6 @@ class Claim(Strict):
         "Where the site uses the figure: pages of content/ with an optional anchor, e.g. 'moe.md#moe-qwen3'."))
 
 
-class FactcheckFile(Strict):
-    """data/factcheck.yaml"""
-
-    reviewed: PastDate
-    claims: list[Claim]
-
-
 class Chart(Strict):
     """Texts of a chart; the figure itself is built from the other datasets."""
 
@@ -385,47 +401,14 @@ class Chart(Strict):
         "Extra sources; the sources of every plotted row are added automatically."))
 
 
-class ChartsFile(Strict):
-    """data/charts.yaml"""
-
-    reviewed: PastDate
-    charts: list[Chart]
-
-
 class Change(Strict):
     """One entry of the data changelog."""
 
     date: PastDate
     kind: Literal["added", "corrected", "updated", "removed"]
     summary: Text
-    refs: list[Id] = Field(default_factory=list, description="Ids of the models, sources ... concerned.")
-
-
-class ChangelogFile(Strict):
-    """data/changelog.yaml"""
-
-    reviewed: PastDate
-    changes: list[Change]
-
-
-class UiFile(Strict):
-    """data/ui.yaml: interface strings (table headers, units, captions)."""
-
-    reviewed: PastDate
-    strings: dict[Id, Text]
+    refs: list[Id] = Field(default_factory=list, description=(
+        "Ids of the models, sources, corrections or glossary terms concerned."))
 
 
 # file stem -> root model; the order is the load order.
-FILES: dict[str, type[Strict]] = {
-    "sources": SourcesFile,
-    "licenses": LicensesFile,
-    "models": ModelsFile,
-    "releases": ReleasesFile,
-    "benchmarks": BenchmarksFile,
-    "glossary": GlossaryFile,
-    "corrections": CorrectionsFile,
-    "factcheck": FactcheckFile,
-    "charts": ChartsFile,
-    "changelog": ChangelogFile,
-    "ui": UiFile,
-}

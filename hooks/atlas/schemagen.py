@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import datetime as dt
 import difflib
 import json
 from dataclasses import dataclass, field
@@ -20,8 +19,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, create_model
 from pydantic.fields import FieldInfo
 
-from .schema import (FILES, Benchmark, Change, Correction, Family, HttpUrl, Id, License, ModelEntry,
-                     PastDate, Release, Score, Source, Strict, Term, Text, Variant)
+from .datafiles import FILES
+from .schema import (Benchmark, Change, Correction, Family, HttpUrl, Id, IsoDate, License, ModelEntry, PastDate,
+                     Release, Score, Source, Strict, Term, Text, Variant)
 
 # The canonical address of the published site. Schema `$id`s use it so that they do not change
 # with the deploy target (forks set SITE_URL; their schemas stay byte-identical).
@@ -72,7 +72,7 @@ def download_record_type(dataset: str) -> type[Strict]:
         f"{dataset.capitalize()}Download",
         __base__=Strict,
         __doc__=f"The published download data/{dataset}.json.",
-        as_of=(dt.date, Field(description="The data's as-of date: the latest review date of the data files.")),
+        as_of=(IsoDate, Field(description="The data's as-of date: the latest review date of the data files.")),
         license=(Literal["CC-BY-4.0"], Field(description="The licence of the data (SPDX identifier).")),
         items=(list[item], Field(description=f"Every entry of the {dataset} dataset, in a stable order.")),
     )

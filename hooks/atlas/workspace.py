@@ -22,16 +22,15 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 from . import feed, i18n, jieba_dict, schemagen, search_index
 from .catalog import Catalog
 from .context import Site
+from .documents import parse_yaml
 from .downloads import download_files
 from .errors import DataError
 from .loading import load_catalog, stale_families
 from .markers import shown_on
-from .schema import FILES
+from .datafiles import FILES
 from .selections import plotted_models
 from .stubs import STUB_DIR, is_stub, stub_pages
 from .templates import environment
@@ -158,10 +157,12 @@ def jieba_user_dictionary(glossary_path: Path = DATA_DIR / "glossary.yaml") -> P
         content = b""
     key = hashlib.blake2b(content, digest_size=16).digest()
     if key not in _dictionaries:
-        try:
-            data = yaml.load(content.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except (UnicodeDecodeError, yaml.YAMLError):
-            data = None
+        try:  # parsed within the loader's bounds: a hostile glossary must not hang or crash the
+            # build here, in on_config, before on_pre_build reports its problems
+            located, _ = parse_yaml(content.decode("utf-8"), "data/glossary.yaml")
+        except UnicodeDecodeError:
+            located = None
+        data = located.data if located is not None else None
         terms = tuple(jieba_dict.glossary_terms(data)) if isinstance(data, dict) else ()
         _dictionaries.clear()
         _dictionaries[key] = _remembered_words(terms)
