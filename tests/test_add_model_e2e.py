@@ -22,6 +22,8 @@ from conftest import read_catalog
 
 from atlas import workspace
 
+pytestmark = pytest.mark.xdist_group("add-model")  # under pytest-xdist, one worker builds the copy once
+
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_ID = "qwen2.5-coder-7b-instruct"
 MODEL_NAME = "Qwen2.5-Coder-7B-Instruct"

@@ -54,9 +54,9 @@ from conftest import FIXTURE_DATA, TODAY
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# 25 generated texts per field, besides the explicit attack strings of each test: each example renders
+# 20 generated texts per field, besides the explicit attack strings of each test: each example renders
 # whole pages, so this is where the suite's time goes (make test stays within 15 builds).
-SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=20, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 # ---------------------------------------------------------------------------

@@ -23,7 +23,7 @@ import pytest
 import yaml
 from test_browser import CHROMIUM_ARGS, _chromium
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("hostile-site")]  # one build
 
 ROOT = Path(__file__).resolve().parents[1]
 # Each part attacks a different place: the page <title> (Material decodes entities there), HTML
@@ -134,7 +134,7 @@ def _pages(site: Path, model: str) -> list[str]:
     """One page of every kind that shows poisoned text, the languages taking turns (the templates and
     the payload are the same in both)."""
     kinds = ["", "models/", f"models/{model}/", "glossary/", "sources/", "timeline/", "benchmarks/",
-             "architecture/", "licenses/", "data/", "moe/", "qwq/", "", f"models/{model}/"]
+             "architecture/", "licenses/", "data/", "moe/"]
     pages = [kind if index % 2 == 0 else f"en/{kind}" for index, kind in enumerate(kinds)]
     missing = [path for path in pages if not (site / path / "index.html").is_file()]
     assert not missing, f"pages not built: {missing}"
@@ -159,7 +159,13 @@ def test_no_script_runs_on_load_hover_or_focus(hostile_site):
             for path in _pages(site, chosen["model"]):
                 page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/{path}", wait_until="load")
                 hovered = page.evaluate("""() => {
-                    const targets = [...document.querySelectorAll('[title], .atlas-term')];
+                    // every kind of element with a tooltip (tag and class), a few of each
+                    const seen = new Map();
+                    const targets = [...document.querySelectorAll('[title], .atlas-term')].filter(el => {
+                        const kind = el.tagName + '.' + el.className;
+                        seen.set(kind, (seen.get(kind) || 0) + 1);
+                        return seen.get(kind) <= 3;
+                    });
                     for (const el of targets) {
                         for (const type of ['mouseenter', 'mouseover', 'focus', 'focusin'])
                             el.dispatchEvent(new Event(type, {bubbles: type !== 'mouseenter'}));

@@ -226,29 +226,33 @@ def test_jieba_user_dictionary_of_an_unreadable_glossary_is_empty(tmp_path, monk
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_patched_worker_is_materials_worker_with_the_segmentation_fix(tmp_path, monkeypatch):
-    """overrides/…/search-atlas.*.min.js is exactly what `python -m atlas.workspace worker` writes
-    from the installed Material worker, and it differs from it only by the patches.
+@pytest.mark.parametrize("original_name, patched_name, patches, folder", [
+    (search_index.WORKER, search_index.PATCHED_WORKER, search_index.WORKER_PATCHES, "workers"),
+    (search_index.BUNDLE, search_index.PATCHED_BUNDLE, search_index.BUNDLE_PATCHES, ""),
+])
+def test_patched_scripts_are_materials_with_only_the_patches(tmp_path, monkeypatch, original_name, patched_name,
+                                                            patches, folder):
+    """The vendored search worker and main script are exactly what `python -m atlas.workspace worker`
+    writes from the installed Material, differ from Material's only by the patches, and are the ones
+    overrides/main.html loads.
 
-    If this fails after a Material upgrade, update WORKER/PATCHED_WORKER and the file name in
-    overrides/main.html, then run `PYTHONPATH=hooks python -m atlas.workspace worker`.
+    If this fails after a Material upgrade, update the names in search_index.py and overrides/main.html,
+    check that each patch still applies, then run `PYTHONPATH=hooks python -m atlas.workspace worker`.
     """
     material = pytest.importorskip("material")
-    installed = Path(material.__file__).parent / "templates" / "assets" / "javascripts" \
-        / "workers" / search_index.WORKER
+    installed = Path(material.__file__).parent / "templates" / "assets" / "javascripts" / folder / original_name
     assert installed.is_file(), f"Material no longer ships {installed.name}"
-    monkeypatch.setattr(workspace, "WORKER_DIR", tmp_path)
-    written = workspace.write_worker()
-    vendored = ROOT / "overrides" / "assets" / "javascripts" / "workers" / search_index.PATCHED_WORKER
-    assert written == tmp_path / search_index.PATCHED_WORKER
-    assert vendored.read_bytes() == written.read_bytes()
+    monkeypatch.setattr(workspace, "WORKER_DIR", tmp_path / "workers")
+    written = {path.name: path for path in workspace.write_worker()}
+    vendored = ROOT / "overrides" / "assets" / "javascripts" / folder / patched_name
+    assert vendored.read_bytes() == written[patched_name].read_bytes()
     original = installed.read_text(encoding="utf-8")
     patched = vendored.read_text(encoding="utf-8")
-    for old, new in search_index.WORKER_PATCHES:
+    for old, new in patches:
         assert original.count(old) == 1 and old not in patched and patched.count(new) == 1
-    assert len(patched) - len(original) == sum(len(new) - len(old) for old, new in search_index.WORKER_PATCHES)
+    assert len(patched) - len(original) == sum(len(new) - len(old) for old, new in patches)
     template = (ROOT / "overrides" / "main.html").read_text(encoding="utf-8")
-    assert f"/workers/{search_index.WORKER}" in template and f"/workers/{search_index.PATCHED_WORKER}" in template
+    assert f"{original_name}" in template and f"{patched_name}" in template
 
 
 def test_patch_worker_refuses_an_unknown_worker():

@@ -24,6 +24,11 @@ of every query was lost (混合专家 was searched as 混合*, 上下文长度 a
 `patch_worker` fixes the two loop bounds; the patched copy of Material's worker is
 overrides/assets/javascripts/workers/search-atlas.<hash>.min.js (regenerate it with
 `python -m atlas.workspace worker`), and the config block in overrides/main.html points to it.
+
+Loading: Material fetches the whole index (hundreds of KB) on every page view and builds it in the
+worker, before the reader has asked for anything. `patch_bundle` makes its main script wait until
+the search is opened, as it already does for pages read from `file:`; the patched copy sits beside
+the worker (same command) and the scripts block of overrides/main.html loads it.
 """
 
 from __future__ import annotations
@@ -42,6 +47,16 @@ WORKER_PATCHES = (
     ("for(let o=s+1;o<t.length;o++)t.slice(s,o)in e", "for(let o=s+1;o<=t.length;o++)t.slice(s,o)in e"),
     # ... and go on segmenting when only the last character is left (was `a<t.length-1`)
     ("n[a]&&a<t.length-1&&(i[s++]=a)", "n[a]&&a<t.length&&(i[s++]=a)"),
+)
+# Material 9.8.2's main script, and the one change to it: the search index is fetched when the
+# reader opens the search (Material's own condition for `file:` pages), not on every page view.
+BUNDLE = "bundle.a5f9d56c.min.js"
+PATCHED_BUNDLE = "bundle-atlas.a5f9d56c.min.js"
+BUNDLE_PATCHES = (
+    # the search: set up the worker with the index when the search is first opened
+    ('L($(location.protocol!=="file:"),Je("search"))', 'L($(location.protocol==="file:"),Je("search"))'),
+    # the highlighting of search terms on a result page: only on pages opened from a result (?h=)
+    ('V("search.highlight")?Ai(', 'V("search.highlight")&&new URL(location.href).searchParams.has("h")?Ai('),
 )
 ZWSP_RUN = re.compile("\u200b+")
 WBR = "<wbr/>"  # self-closing: Material's markup scanner then treats it as a pure boundary
@@ -119,10 +134,20 @@ def language_sitemap(sitemap_xml: bytes, locale: str) -> bytes | None:
     return ET.tostring(out, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def patch_worker(source: str) -> str:
-    """Material's minified search worker with the query segmentation fixed (module docstring)."""
-    for old, new in WORKER_PATCHES:
+def _patched(source: str, patches: tuple[tuple[str, str], ...], what: str) -> str:
+    """`source` with each (old, new) replacement made; each `old` must occur exactly once."""
+    for old, new in patches:
         if source.count(old) != 1:
-            raise ValueError(f"Material's search worker changed: {old!r} not found exactly once")
+            raise ValueError(f"Material's {what} changed: {old!r} not found exactly once")
         source = source.replace(old, new)
     return source
+
+
+def patch_worker(source: str) -> str:
+    """Material's minified search worker with the query segmentation fixed (module docstring)."""
+    return _patched(source, WORKER_PATCHES, "search worker")
+
+
+def patch_bundle(source: str) -> str:
+    """Material's minified main script, fetching the search index only once the search is opened."""
+    return _patched(source, BUNDLE_PATCHES, "main script")

@@ -7,7 +7,7 @@ of `make check` and `make schemas`:
 
     python -m atlas.workspace check            # validate data/ and the schema files
     python -m atlas.workspace schemas          # regenerate data/schemas/
-    python -m atlas.workspace worker           # regenerate the patched search worker
+    python -m atlas.workspace worker           # regenerate the patched search worker and main script
 """
 
 from __future__ import annotations
@@ -330,15 +330,21 @@ def write_schemas(folder: Path = SCHEMA_DIR) -> list[str]:
     return touched
 
 
-def write_worker() -> Path:
-    """Material's search worker with the query segmentation fixed (search_index.patch_worker)."""
+def write_worker() -> list[Path]:
+    """Material's search worker with the query segmentation fixed, and its main script fetching the
+    search index only when the search is opened (search_index.patch_worker, patch_bundle)."""
     import material  # the theme package
 
-    original = Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "workers"
-    target = WORKER_DIR / search_index.PATCHED_WORKER
-    source = (original / search_index.WORKER).read_text(encoding="utf-8")
-    _write_atomically(target, search_index.patch_worker(source).encode("utf-8"))
-    return target
+    scripts = Path(material.__file__).parent / "templates" / "assets" / "javascripts"
+    written = []
+    for original, target, patch in (
+            (scripts / "workers" / search_index.WORKER, WORKER_DIR / search_index.PATCHED_WORKER,
+             search_index.patch_worker),
+            (scripts / search_index.BUNDLE, WORKER_DIR.parent / search_index.PATCHED_BUNDLE,
+             search_index.patch_bundle)):
+        _write_atomically(target, patch(original.read_text(encoding="utf-8")).encode("utf-8"))
+        written.append(target)
+    return written
 
 
 USAGE = "usage: python -m atlas.workspace check [DATA_DIR] | schemas [--check] | worker"
@@ -356,7 +362,7 @@ def main(argv: list[str]) -> int:
         print("\n".join(f"wrote data/schemas/{name}" for name in touched) or "schemas already up to date")
         return 0
     if command == "worker" and not args:
-        print(f"wrote {write_worker().relative_to(ROOT)}")
+        print("\n".join(f"wrote {path.relative_to(ROOT)}" for path in write_worker()))
         return 0
     print(USAGE, file=sys.stderr)
     return 2
