@@ -35,7 +35,7 @@ schemas: $(STAMP)  ## regenerate data/schemas/*.json and the field docs from the
 	$(BIN)/python -m atlas.workspace schemas
 
 test: $(STAMP)  ## the whole test suite on two processes (browser tests skip locally without Chromium; fail in CI)
-	$(BIN)/python -m pytest --numprocesses 2 --dist loadgroup
+	$(BIN)/python -m pytest --numprocesses 2 --dist load
 
 bench: $(STAMP)  ## build-time and page-weight benchmark; writes bench/REPORT.md and README's summary
 	$(BIN)/python bench/run.py --readme

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+pytest.register_assert_rewrite("browser_fixtures")  # a plugin of the browser test modules
 sys.path.insert(0, str(ROOT / "hooks"))
 
 from atlas import workspace  # noqa: E402
@@ -85,28 +86,38 @@ def fixture_data(tmp_path) -> Path:
     return target
 
 
+def made_once(request, tmp_path_factory, name: str, make) -> Path:
+    """`make(folder)` run once per test run, its folder shared by every process of the run.
+
+    Under pytest-xdist (`make test`) the first worker to take the lock makes the folder in the run's
+    temporary folder; the others wait for it and reuse it. In one process it is simply made.
+    """
+    if not hasattr(request.config, "workerinput"):
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    shared = tmp_path_factory.getbasetemp().parent  # this run's folder, above each worker's own
+    folder, done = shared / name, shared / f"{name}.done"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            folder.mkdir(exist_ok=True)
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory, request) -> Path:
-    """The whole site built once with --strict into a temporary folder (shared by all e2e tests).
-
-    Under pytest-xdist (`make test`) the workers of one run share one build: the first to get the
-    lock builds into the run's temporary folder, the others wait for it and reuse it.
-    """
+    """The whole site built once with --strict into a temporary folder (shared by all e2e tests)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    if not hasattr(request.config, "workerinput"):  # one process: a build of its own
-        site_dir = tmp_path_factory.mktemp("site")
+    def make(site_dir: Path) -> None:
+        """Build the real project into `site_dir`."""
         build(load_config(config_file=str(ROOT / "mkdocs.yml"), site_dir=str(site_dir), strict=True))
-        return site_dir
-    shared = tmp_path_factory.getbasetemp().parent  # this run's folder, above each worker's own
-    site_dir, done = shared / "built-site", shared / "built-site.done"
-    with open(shared / "built-site.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not done.exists():
-            build(load_config(config_file=str(ROOT / "mkdocs.yml"), site_dir=str(site_dir), strict=True))
-            done.touch()
-    return site_dir
+
+    return made_once(request, tmp_path_factory, "built-site", make)
 
 
 def pytest_configure(config):

@@ -18,11 +18,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import read_catalog
+from conftest import made_once, read_catalog
 
 from atlas import workspace
-
-pytestmark = pytest.mark.xdist_group("add-model")  # under pytest-xdist, one worker builds the copy once
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_ID = "qwen2.5-coder-7b-instruct"
@@ -70,9 +68,13 @@ def _not_generated(folder: str, names: list[str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
+def site(tmp_path_factory, request) -> Path:
     """Copy the repository, add one model with a new source, build it once with --strict."""
-    repo = tmp_path_factory.mktemp("repo")
+    return made_once(request, tmp_path_factory, "added-model", _build_with_new_model) / "site"
+
+
+def _build_with_new_model(repo: Path) -> None:
+    """The repository copied to `repo`, one model added with its source, built into repo/site."""
     for name in ("content", "data", "hooks", "overrides"):
         shutil.copytree(ROOT / name, repo / name, ignore=_not_generated)
     shutil.copy(ROOT / "mkdocs.yml", repo / "mkdocs.yml")
@@ -80,7 +82,7 @@ def site(tmp_path_factory) -> Path:
     _append_to_list(repo / "data" / "sources.yaml", "sources", NEW_SOURCE)
     assert MODEL_ID in read_catalog(repo / "data", today=workspace.today()).models  # valid, cited data before building
 
-    site_dir = tmp_path_factory.mktemp("site")
+    site_dir = repo / "site"
     # a fresh interpreter, as an editor runs it: this process has already imported `atlas` from the
     # real repository, whose workspace would read the real data/ rather than the copy's
     env = {**os.environ, "PYTHONPATH": str(repo / "hooks"), "NO_MKDOCS_2_WARNING": "1",
@@ -89,7 +91,6 @@ def site(tmp_path_factory) -> Path:
                           cwd=repo, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-4000:]
     assert not (ROOT / "content" / "models" / f"{MODEL_ID}.md").exists()  # the real repo is untouched
-    return site_dir
 
 
 def test_the_model_has_its_own_page_in_both_languages(site):
