@@ -71,12 +71,13 @@ def on_pre_build(config, **kwargs) -> None:
     """Load and check the data, and write the model pages (hook modules outlive `serve` rebuilds,
     so this runs every build and reuses the Site while nothing it is made from has changed)."""
     data_dir, docs_dir = _project(config) / "data", Path(config.docs_dir)
-    signature = workspace.signature(data_dir, docs_dir)
+    templates_dir = Path(config.theme.custom_dir) / "atlas"
+    signature = workspace.signature(data_dir, docs_dir, templates_dir)
     if _state.get("signature") != signature:
         try:
             with timing.phase(timing.LOAD):
                 catalog = workspace.load(data_dir)
-                site = workspace.new_site(catalog, docs_dir, Path(config.theme.custom_dir) / "atlas")
+                site = workspace.new_site(catalog, docs_dir, templates_dir)
         except DataError as error:
             raise PluginError(error.report()) from None
         _state.update(site=site, signature=signature)

@@ -85,11 +85,11 @@ def read_pages(content_dir: Path = CONTENT_DIR) -> dict[str, str]:
 
 
 def signature(*folders: Path) -> tuple:
-    """Name, size and modification time of the YAML and Markdown files at the top of `folders`:
+    """Name, size and modification time of the data, page and template files at the top of `folders`:
     what the site is made from, so a build can tell whether it changed since the last one."""
     return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns)
                  for folder in folders for p in sorted(Path(folder).glob("*.*"))
-                 if p.suffix in (".yaml", ".md"))
+                 if p.suffix in (".yaml", ".md", ".html"))
 
 
 def new_site(catalog: Catalog, content_dir: Path = CONTENT_DIR, templates_dir: Path = TEMPLATES_DIR) -> Site:
