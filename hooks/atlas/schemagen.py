@@ -65,6 +65,7 @@ DOWNLOADS: dict[str, tuple[type[BaseModel], str]] = {
 }
 
 
+@lru_cache(maxsize=None)  # a class per dataset name, made once: pydantic's create_model is slow
 def download_record_type(dataset: str) -> type[Strict]:
     """The record class of one download document: {as_of, license, items}."""
     item, _ = DOWNLOADS[dataset]

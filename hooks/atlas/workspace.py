@@ -22,15 +22,17 @@ import tempfile
 import time
 from pathlib import Path
 
+import jinja2
+
 from . import feed, i18n, jieba_dict, schemagen, search_index
 from .catalog import Catalog
 from .context import Site
+from .datafiles import FILES
 from .documents import parse_yaml
 from .downloads import download_files
 from .errors import DataError
 from .loading import load_catalog, stale_families
 from .markers import shown_on
-from .datafiles import FILES
 from .selections import plotted_models
 from .stubs import STUB_DIR, is_stub, stub_pages
 from .templates import environment
@@ -92,9 +94,16 @@ def signature(*folders: Path) -> tuple:
                  if p.suffix in (".yaml", ".md", ".html"))
 
 
+def _folder(path: Path) -> Path:
+    """`path`, made if it does not exist yet."""
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def new_site(catalog: Catalog, content_dir: Path = CONTENT_DIR, templates_dir: Path = TEMPLATES_DIR) -> Site:
     """Everything a build's renderers may use, computed once."""
-    return Site(catalog=catalog, site_url=site_url(), today=today(), env=environment(templates_dir),
+    cache = jinja2.FileSystemBytecodeCache(str(_folder(CACHE_DIR / "jinja")))
+    return Site(catalog=catalog, site_url=site_url(), today=today(), env=environment(templates_dir, cache),
                 shown_on=shown_on(read_pages(content_dir)), plotted=plotted_models(catalog))
 
 
@@ -225,7 +234,7 @@ def finish_site(site_dir: Path, catalog: Catalog, pages_404: dict[str, bytes], a
         target.write_bytes(content)
     schemas = site_dir / "data" / "schemas"
     schemas.mkdir(parents=True, exist_ok=True)
-    for name, text in schemagen.expected_files().items():
+    for name, text in existing_schemas().items():  # the committed files: make check keeps them current
         (schemas / name).write_bytes(text.encode("utf-8"))
     for lang in i18n.LANGS:
         if lang == i18n.DEFAULT_LANG or (site_dir / lang).is_dir():  # BUILD_ONLY_LOCALE builds one
