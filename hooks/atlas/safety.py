@@ -13,6 +13,7 @@ import re
 URL_ATTRIBUTE = re.compile(r"""\s(?:href|src|action|formaction|poster|cite|xlink:href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
+SAFE_STARTS = ("https://", "http://", "#", "../", "./")
 # Browsers ignore these inside a scheme name ("java\tscript:" runs), so they are removed before looking.
 IGNORED = re.compile(r"[\x00-\x20\x7f]+")
 
@@ -22,6 +23,8 @@ def unsafe_urls(page_html: str) -> list[str]:
     found = []
     for match in URL_ATTRIBUTE.finditer(page_html):
         url = next(group for group in match.groups() if group is not None)
+        if url.startswith(SAFE_STARTS):  # most links: no scheme could hide before these
+            continue
         scheme = SCHEME.match(IGNORED.sub("", html.unescape(url)))
         if scheme and scheme.group(1).lower() not in ALLOWED_SCHEMES:
             found.append(url)

@@ -94,6 +94,7 @@ def data_schema(stem: str) -> dict[str, Any]:
     return _finish(FILES[stem].model_json_schema(), f"{stem}.schema.json", f"Qwen Atlas data/{stem}.yaml")
 
 
+@lru_cache(maxsize=None)  # pydantic makes a JSON Schema slowly, and the CSV writer asks per dataset
 def download_schema(dataset: str) -> dict[str, Any]:
     """The JSON Schema of the download data/<dataset>.json (its `items` are the dataset's records)."""
     return _finish(download_record_type(dataset).model_json_schema(), f"download-{dataset}.schema.json",
