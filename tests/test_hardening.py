@@ -497,7 +497,7 @@ def _chart_variants(catalog: Catalog):
 
 
 @pytest.mark.parametrize("variant", range(7))
-@settings(max_examples=25, deadline=None, derandomize=True,
+@settings(max_examples=12, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(text=TEXT, lang=LANG)
 @example(text="</script><!--<script>", lang="zh")
