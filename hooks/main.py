@@ -9,6 +9,7 @@ every global event here runs once per language.
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -20,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # let tests and MkDocs
 import timing  # noqa: E402
 from atlas import workspace  # noqa: E402
 from atlas.context import Context, Site  # noqa: E402
-from atlas.errors import DataError  # noqa: E402
+from atlas.errors import DataError, error_page  # noqa: E402
 from atlas.markers import MarkerError  # noqa: E402
 from atlas.registry import expand_page  # noqa: E402
 from atlas.safety import unsafe_urls  # noqa: E402
@@ -29,6 +30,25 @@ log = get_plugin_logger(__name__)
 # What the current build knows: its Site (reused while data and pages are unchanged, e.g. by the
 # nested English build) and the 404 page each language build wrote.
 _state: dict[str, object] = {"pages_404": {}}
+
+
+def on_startup(command, **kwargs) -> None:
+    """Remember whether this is `mkdocs serve`: there a failed build shows its problems on every page
+    instead of leaving the browser waiting for a build that never comes."""
+    _state["serving"] = command == "serve"
+
+
+def _failed(report: str, config) -> str:
+    """Stop the build with `report`; under `mkdocs serve`, log it and return the page that shows it.
+
+    That build must then finish even with `strict: true` (MkDocs' server answers no request until a
+    build finishes), so the links into the pages it replaces are no longer warned about.
+    """
+    if not _state.get("serving"):
+        raise PluginError(report)
+    log.info("the site shows these problems until they are fixed:\n%s", report)
+    config.validation.links.anchors = logging.INFO  # links into the replaced pages: no warning
+    return error_page(report)
 
 
 def _project(config) -> Path:
@@ -73,29 +93,35 @@ def on_pre_build(config, **kwargs) -> None:
     data_dir, docs_dir = _project(config) / "data", Path(config.docs_dir)
     templates_dir = Path(config.theme.custom_dir) / "atlas"
     signature = workspace.signature(data_dir, docs_dir, templates_dir)
+    _state.pop("error", None)
     if _state.get("signature") != signature:
         try:
             with timing.phase(timing.LOAD):
                 catalog = workspace.load(data_dir)
                 site = workspace.new_site(catalog, docs_dir, templates_dir)
         except DataError as error:
-            raise PluginError(error.report()) from None
+            _state.pop("signature", None)
+            _state["error"] = _failed(error.report(), config)  # every page of this build shows it
+            return
         _state.update(site=site, signature=signature)
     try:
         changed = workspace.sync_stub_pages(Path(config.docs_dir), _site().catalog)
     except ValueError as error:
-        raise PluginError(str(error)) from None
+        _state["error"] = _failed(str(error), config)
     if changed:
         log.info("updated %d generated model pages", changed)
 
 
 def on_page_markdown(markdown: str, page, config, files, **kwargs) -> str:
-    """Expand the page's atlas markers in the page's language."""
+    """Expand the page's atlas markers in the page's language (or, when the build failed under
+    `mkdocs serve`, show its problems instead)."""
+    if "error" in _state:
+        return _state["error"]  # type: ignore[return-value]
     try:
         with timing.phase(timing.EXPAND):
             expanded = expand_page(markdown, _context(page), timing.marker)
     except MarkerError as error:
-        raise PluginError(f"content/{error}") from None
+        return _failed(f"content/{error}", config)  # this page shows it
     page.meta["atlas_charts"] = expanded.has_charts
     page.meta["atlas_feed_title"] = _context(page).t("feed-link-title")  # main.html advertises the feed
     return expanded.markdown
@@ -104,6 +130,8 @@ def on_page_markdown(markdown: str, page, config, files, **kwargs) -> str:
 def on_page_content(html: str, page, config, files, **kwargs) -> str:
     """Link glossary terms, before the search plugin indexes the page; refuse a page with a link
     that is not http(s), relative or an anchor."""
+    if "error" in _state:
+        return html
     with timing.phase(timing.ANNOTATE):
         html = _context(page).annotate(html)
     unsafe = unsafe_urls(html)
@@ -151,8 +179,9 @@ def _finish(config, **kwargs) -> None:
     if i18n is not None and getattr(i18n, "building", False):
         return  # still inside the nested English build
     with timing.phase(timing.FINISH):
-        workspace.finish_site(Path(config.site_dir), _site().catalog, _state["pages_404"],  # type: ignore[arg-type]
-                              _site().site_url)
+        if "error" not in _state:  # a failed `serve` build publishes its error pages, and nothing else
+            workspace.finish_site(Path(config.site_dir), _site().catalog, _state["pages_404"],  # type: ignore[arg-type]
+                                  _site().site_url)
         staging = _state.pop("staging", None)
         if staging is not None:
             workspace.publish(staging[1], staging[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 
@@ -33,3 +34,10 @@ class DataError(Exception):
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} in the data:"
         return "\n".join([head, *(f"  {p}" for p in self.problems)])
+
+
+def error_page(report: str) -> str:
+    """The Markdown of a page that shows a failed build's problems in place of its content (make serve)."""
+    return ("# 构建失败 · Build failed\n\n"
+            "<p>修正下列问题并保存后，页面会自动刷新。Fix these problems and save: the page reloads by itself.</p>\n\n"
+            f'<pre class="atlas-build-error">{html.escape(report)}</pre>\n')
