@@ -21,33 +21,31 @@ def _serve_build(project: Path, site: Path) -> None:
     build(config)
 
 
-def test_broken_data_shows_its_problems_on_every_page_then_the_site_comes_back(tmp_path, monkeypatch):
-    """Bad data: every page of both languages shows the file:line problem; fixed: normal pages again."""
-    monkeypatch.setenv("BUILD_ONLY_LOCALE", "zh")  # one language is enough to see both states
+def test_problems_show_on_the_pages_and_the_site_comes_back(tmp_path, monkeypatch):
+    """A broken marker shows on its own page (page:line), other pages build as usual; bad data shows its
+    file:line problem on every page; once fixed, the pages are normal again."""
+    monkeypatch.setenv("BUILD_ONLY_LOCALE", "zh")  # one language is enough to see every state
     copy_project(tmp_path)
-    glossary = tmp_path / "data" / "glossary.yaml"
-    good = glossary.read_text(encoding="utf-8")
-    glossary.write_text(good + "  - id: [broken\n", encoding="utf-8")
     site = tmp_path / "out"
-    _serve_build(tmp_path, site)
-    pages = sorted(site.rglob("index.html"))
-    assert len(pages) > 20
-    for page in pages:
-        text = page.read_text(encoding="utf-8")
-        assert "Build failed" in text and "data/glossary.yaml:" in text and "YAML syntax error" in text, page
-    glossary.write_text(good, encoding="utf-8")
-    _serve_build(tmp_path, site)
-    assert "Build failed" not in (site / "moe" / "index.html").read_text(encoding="utf-8")
-
-
-def test_a_broken_marker_shows_on_its_page_only(tmp_path, monkeypatch):
-    """A marker error shows on the page that has it, with page and line; other pages build as usual."""
-    monkeypatch.setenv("BUILD_ONLY_LOCALE", "zh")
-    copy_project(tmp_path)
     page = tmp_path / "content" / "moe.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n<!-- atlas:tabel dataset=models -->\n", encoding="utf-8")
-    site = tmp_path / "out"
+    page_text = page.read_text(encoding="utf-8")
+    page.write_text(page_text + "\n<!-- atlas:tabel dataset=models -->\n", encoding="utf-8")
     _serve_build(tmp_path, site)
     moe = (site / "moe" / "index.html").read_text(encoding="utf-8")
     assert "Build failed" in moe and "content/moe.md:" in moe and "atlas:tabel" in moe
     assert "Build failed" not in (site / "licenses" / "index.html").read_text(encoding="utf-8")
+
+    page.write_text(page_text, encoding="utf-8")
+    glossary = tmp_path / "data" / "glossary.yaml"
+    good = glossary.read_text(encoding="utf-8")
+    glossary.write_text(good + "  - id: [broken\n", encoding="utf-8")
+    _serve_build(tmp_path, site)
+    pages = sorted(site.rglob("index.html"))
+    assert len(pages) > 20
+    for built in pages:
+        text = built.read_text(encoding="utf-8")
+        assert "Build failed" in text and "data/glossary.yaml:" in text and "YAML syntax error" in text, built
+
+    glossary.write_text(good, encoding="utf-8")
+    _serve_build(tmp_path, site)
+    assert "Build failed" not in (site / "moe" / "index.html").read_text(encoding="utf-8")
