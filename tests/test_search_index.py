@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -259,3 +260,10 @@ def test_patch_worker_refuses_an_unknown_worker():
     """A worker without the expected loop is an error, not a silent no-op."""
     with pytest.raises(ValueError, match="changed"):
         search_index.patch_worker("function fe(t,e){}")
+
+
+def test_the_patched_main_script_names_no_other_host():
+    """Material's main script, as the site ships it, holds no http(s) address: it can fetch nothing
+    from another host (a polyfill, Mermaid, repository statistics), whatever the browser or page."""
+    bundle = (ROOT / "overrides" / "assets" / "javascripts" / search_index.PATCHED_BUNDLE).read_text(encoding="utf-8")
+    assert re.findall(r"https?://[^\s\"'`)]*", bundle) == []

@@ -57,6 +57,22 @@ BUNDLE_PATCHES = (
     ('L($(location.protocol!=="file:"),Je("search"))', 'L($(location.protocol==="file:"),Je("search"))'),
     # the highlighting of search terms on a result page: only on pages opened from a result (?h=)
     ('V("search.highlight")?Ai(', 'V("search.highlight")&&new URL(location.href).searchParams.has("h")?Ai('),
+    # The site makes no request to another host, so none of the script's own fetches from one:
+    # a browser without ResizeObserver gets a stand-in that observes nothing (not unpkg's polyfill);
+    ('typeof ResizeObserver=="undefined"?_t("https://unpkg.com/resize-observer-polyfill"):$(void 0)',
+     'typeof ResizeObserver=="undefined"?$(window.ResizeObserver=class{observe(){}unobserve(){}disconnect(){}})'
+     ':$(void 0)'),
+    # Mermaid diagrams (the site has none) fail instead of loading Mermaid from unpkg;
+    ('_t("https://unpkg.com/mermaid@11/dist/mermaid.min.js")',
+     'Nr(()=>new ReferenceError("Mermaid is not part of this site"))'),
+    # no repository statistics from the GitHub or GitLab API (the site sets no repo_url), and the
+    # addresses of those dead requests are left without a host;
+    ('function Hi(e){let t=e.match(', 'function Hi(e){return y;let t=e.match('),
+    ('`https://api.github.com/repos/${e}/${t}`', '`/repos/${e}/${t}`'),
+    ('`https://api.github.com/users/${e}`', '`/users/${e}`'),
+    ('`https://${e}/api/v4/projects/', '`/${e}/api/v4/projects/'),
+    # and clipboard.js's licence header names its home page without a link.
+    (' * https://clipboardjs.com/', ' * clipboardjs.com'),
 )
 ZWSP_RUN = re.compile("\u200b+")
 WBR = "<wbr/>"  # self-closing: Material's markup scanner then treats it as a pure boundary
