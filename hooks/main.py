@@ -103,13 +103,14 @@ def on_pre_build(config, **kwargs) -> None:
             _state.pop("signature", None)
             _state["error"] = _failed(error.report(), config)  # every page of this build shows it
             return
+        try:  # the stubs follow the catalog: written when it is loaded, not again for each language
+            changed = workspace.sync_stub_pages(docs_dir, catalog)
+        except ValueError as error:
+            _state["error"] = _failed(str(error), config)
+            return
         _state.update(site=site, signature=signature)
-    try:
-        changed = workspace.sync_stub_pages(Path(config.docs_dir), _site().catalog)
-    except ValueError as error:
-        _state["error"] = _failed(str(error), config)
-    if changed:
-        log.info("updated %d generated model pages", changed)
+        if changed:
+            log.info("updated %d generated model pages", changed)
 
 
 def on_page_markdown(markdown: str, page, config, files, **kwargs) -> str:
@@ -180,8 +181,7 @@ def _finish(config, **kwargs) -> None:
         return  # still inside the nested English build
     with timing.phase(timing.FINISH):
         if "error" not in _state:  # a failed `serve` build publishes its error pages, and nothing else
-            workspace.finish_site(Path(config.site_dir), _site().catalog, _state["pages_404"],  # type: ignore[arg-type]
-                                  _site().site_url)
+            workspace.finish_site(Path(config.site_dir), _site(), _state["pages_404"])  # type: ignore[arg-type]
         staging = _state.pop("staging", None)
         if staging is not None:
             workspace.publish(staging[1], staging[0])

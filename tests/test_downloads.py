@@ -31,7 +31,7 @@ DATASETS = tuple(downloads.ITEMS)
 def written(tmp_path_factory, catalog) -> Path:
     """A site folder holding only what finish_site writes: the downloads and schemas (no MkDocs build)."""
     folder = tmp_path_factory.mktemp("downloads")
-    workspace.finish_site(folder, catalog, {})
+    workspace.finish_site(folder, make_site(catalog), {})
     return folder
 
 
@@ -184,11 +184,11 @@ def test_csv_flattening_rules(written):
 # ---------------------------------------------------------------------------
 
 
-def test_downloads_are_byte_identical_across_runs(tmp_path, written, monkeypatch):
-    """A fresh catalog (another day, another SITE_URL) written to a new folder gives the same bytes."""
-    monkeypatch.setenv("SITE_URL", "https://fork.example.org/atlas/")
+def test_downloads_are_byte_identical_across_runs(tmp_path, written):
+    """A fresh catalog (another day, another site address) written to a new folder gives the same bytes."""
     other = tmp_path / "again"
-    workspace.finish_site(other, read_catalog(ROOT / "data", today=dt.date(2100, 1, 1)), {})
+    fresh = make_site(read_catalog(ROOT / "data", today=dt.date(2100, 1, 1)))
+    workspace.finish_site(other, dataclasses.replace(fresh, site_url="https://fork.example.org/atlas/"), {})
     first = {p.relative_to(written): p.read_bytes() for p in sorted((written / "data").rglob("*")) if p.is_file()}
     second = {p.relative_to(other): p.read_bytes() for p in sorted((other / "data").rglob("*")) if p.is_file()}
     assert first and first == second

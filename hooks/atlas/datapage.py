@@ -92,8 +92,8 @@ def render_changelog(marker: Marker, ctx: Context) -> str:
                 refs.append({"text": catalog.models[ref].name, "href": ctx.model_href(ref)})
             elif ref in catalog.sources:
                 refs.append({"text": ref, "href": catalog.sources[ref].url})
-            elif ref in catalog.corrections and ctx.shown_on("correction", ref, f"correction-{ref}"):
-                refs.append({"text": ref, "href": ctx.shown_on("correction", ref, f"correction-{ref}")})
+            elif ref in catalog.corrections and (shown := ctx.shown_on("correction", ref, f"correction-{ref}")):
+                refs.append({"text": ref, "href": shown})
             elif ref in catalog.terms:
                 refs.append({"text": ctx.pick(catalog.terms[ref].term), "href": ctx.term_href(ref)})
             else:

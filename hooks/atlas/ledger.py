@@ -36,11 +36,10 @@ def _page_label(ctx: Context, page: str, named: bool = True) -> str:
 def _used_on(ctx: Context, claim: Claim) -> list[dict[str, str]]:
     """Links to where the site uses the claim's figure: its correction note first, then used_on."""
     links = []
-    if claim.correction is not None:
-        href = ctx.shown_on("correction", claim.correction, f"correction-{claim.correction}")
-        if href is not None:
-            page = ctx.site.shown_on[("correction", claim.correction)]
-            links.append({"href": href, "text": f"{_page_label(ctx, page, named=False)} · {ctx.t('factcheck-note')}"})
+    page = ctx.site.shown_on.get(("correction", claim.correction)) if claim.correction else None
+    if page is not None:
+        links.append({"href": ctx.href(page, f"correction-{claim.correction}"),
+                      "text": f"{_page_label(ctx, page, named=False)} · {ctx.t('factcheck-note')}"})
     for target in claim.used_on:
         page, _, anchor = target.partition("#")
         links.append({"href": ctx.href(page, anchor), "text": _page_label(ctx, page)})

@@ -131,7 +131,7 @@ def _checked_lines(markdown: str, page: str):
     another spelling of `atlas:`, a marker that does not close on its line, one split over lines."""
     open_comment = 0  # the line of a comment opened with nothing after "<!--", 0 if none
     for number, text, in_code in _scan(markdown):
-        if in_code:
+        if in_code or ("<!--" not in text and not open_comment):  # the checks below all need a comment
             yield number, text, in_code
             continue
         prose = CODE_SPAN.sub(lambda match: " " * len(match.group(0)), text)

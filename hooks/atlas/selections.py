@@ -90,15 +90,21 @@ def _by_size(model: Model) -> tuple:
     return (model.params_b or 0, model.id)
 
 
-def pick_score(catalog: Catalog, model_id: str, bench_id: str,
-               modes: tuple[str, ...] = PREFERRED_MODES) -> Score | None:
-    """The score of a model on a benchmark in the first available mode of `modes` (no tools first)."""
-    matches = [s for s in catalog.scores_of(model_id, bench_id) if s.setting.mode in modes]
+def preferred(scores: list[Score], modes: tuple[str, ...] = PREFERRED_MODES) -> Score | None:
+    """The one to show of several scores (one model, one benchmark): the first available mode of
+    `modes`, then without tools, then the fewest shots."""
+    matches = [s for s in scores if s.setting.mode in modes]
     if not matches:
         return None
     order = {mode: i for i, mode in enumerate(modes)}
     return min(matches, key=lambda s: (order[s.setting.mode], s.setting.tools,
                                        -1 if s.setting.shots is None else s.setting.shots))
+
+
+def pick_score(catalog: Catalog, model_id: str, bench_id: str,
+               modes: tuple[str, ...] = PREFERRED_MODES) -> Score | None:
+    """The score of a model on a benchmark to show (`preferred`)."""
+    return preferred(catalog.scores_of(model_id, bench_id), modes)
 
 
 # ---------------------------------------------------------------------------
@@ -242,7 +248,7 @@ def qwen3_flagship(catalog: Catalog) -> ScoreGrid:
     def peer_score(model_id: str, bench_id: str) -> Score | None:
         """A peer's score on a benchmark if it comes from the flagship's source and table."""
         matches = [s for s in catalog.scores_of(model_id, bench_id) if (s.source, s.locator) == tables.get(bench_id)]
-        return pick_score_of(matches)
+        return preferred(matches)
 
     peers = [m for m in catalog.models.values() if not is_qwen(catalog, m)
              and any(peer_score(m.id, b) for b in tables)]
@@ -250,12 +256,6 @@ def qwen3_flagship(catalog: Catalog) -> ScoreGrid:
     return _grid(catalog, [QWEN3_FLAGSHIP, *peer_ids], benches,
                  lambda model_id, bench_id: (pick_score(catalog, model_id, bench_id, ("thinking",))
                                              if model_id == QWEN3_FLAGSHIP else peer_score(model_id, bench_id)))
-
-
-def pick_score_of(matches: list[Score]) -> Score | None:
-    """The preferred one of several scores of one model on one benchmark (most deliberate mode, no tools)."""
-    order = {mode: i for i, mode in enumerate(PREFERRED_MODES)}
-    return min(matches, key=lambda s: (order[s.setting.mode], s.setting.tools)) if matches else None
 
 
 # ---------------------------------------------------------------------------

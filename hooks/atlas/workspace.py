@@ -209,15 +209,16 @@ def split_search_index(site_dir: Path) -> None:
         root = site_dir / locale
         if not index["docs"] or not root.is_dir():
             continue
-        _write_atomically(root / "search" / "search_index.json", search_index.index_json(index))
+        (root / "search").mkdir(parents=True, exist_ok=True)
+        (root / "search" / "search_index.json").write_bytes(search_index.index_json(index))
         own = search_index.language_sitemap(sitemap.read_bytes(), locale) if sitemap.is_file() else None
         if own is not None:
             (root / "sitemap.xml").write_bytes(own)
 
 
-def finish_site(site_dir: Path, catalog: Catalog, pages_404: dict[str, bytes], address: str | None = None) -> None:
+def finish_site(site_dir: Path, site: Site, pages_404: dict[str, bytes]) -> None:
     """After the last language build: both 404 pages, per-language search, the downloads, schemas
-    and each language's releases feed (`address`: the published site URL, default SITE_URL's).
+    and each language's releases feed.
 
     static-i18n writes /404.html in every language build, so the last one would win; each
     language's own page (`pages_404`, kept as each build wrote it) goes back to its place.
@@ -228,7 +229,7 @@ def finish_site(site_dir: Path, catalog: Catalog, pages_404: dict[str, bytes], a
     if "en" in pages_404 and (site_dir / "en").is_dir():
         (site_dir / "en" / "404.html").write_bytes(pages_404["en"])
     split_search_index(site_dir)
-    for relative, content in download_files(catalog).items():
+    for relative, content in download_files(site.catalog).items():
         target = site_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
@@ -238,7 +239,7 @@ def finish_site(site_dir: Path, catalog: Catalog, pages_404: dict[str, bytes], a
         (schemas / name).write_bytes(text.encode("utf-8"))
     for lang in i18n.LANGS:
         if lang == i18n.DEFAULT_LANG or (site_dir / lang).is_dir():  # BUILD_ONLY_LOCALE builds one
-            _write_atomically(site_dir / feed.feed_path(lang), feed.atom_feed(catalog, lang, address or site_url()))
+            (site_dir / feed.feed_path(lang)).write_bytes(feed.atom_feed(site.catalog, lang, site.site_url))
 
 
 def staging_for(site_dir: Path) -> Path:
