@@ -22,6 +22,8 @@ from .templates import render
 
 # The fact-check ledger's page; correction notes link to their entry on it.
 LEDGER_PAGE = "fact-check.md"
+# The compare page (comparepage.py); every model page links to it with its model chosen.
+COMPARE_PAGE = "compare.md"
 
 
 def claim_anchor(claim_id: str) -> str:
@@ -118,6 +120,16 @@ class Context:
     def term_href(self, term_id: str) -> str:
         """Link to a term on the glossary page."""
         return self.href("glossary.md", f"term-{term_id}")
+
+    def benchmark_href(self, benchmark) -> str | None:
+        """A benchmark's glossary entry if it has one, else its own web page (or None)."""
+        if benchmark.id in self.catalog.terms:
+            return self.term_href(benchmark.id)
+        return benchmark.url
+
+    def compare_href(self, model_id: str) -> str:
+        """Link to the compare page with one model already chosen."""
+        return self.href(COMPARE_PAGE) + f"?models={model_id}"
 
     def ledger_href(self, claim_id: str) -> str:
         """Link to an entry of the fact-check ledger."""

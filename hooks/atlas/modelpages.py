@@ -83,13 +83,6 @@ def _moe(model: Model, ctx: Context) -> dict[str, Any] | None:
             "source": ctx.source(model.source_of("moe"))}
 
 
-def _benchmark_href(benchmark, ctx: Context) -> str | None:
-    """A benchmark's glossary entry if it has one, else its own web page."""
-    if benchmark.id in ctx.catalog.terms:
-        return ctx.term_href(benchmark.id)
-    return benchmark.url
-
-
 def _scores(model: Model, ctx: Context) -> list[dict[str, Any]]:
     """Every score of the model, grouped by benchmark category, with its setting and source."""
     catalog = ctx.catalog
@@ -107,7 +100,7 @@ def _scores(model: Model, ctx: Context) -> list[dict[str, Any]]:
         bench = catalog.benchmarks[score.benchmark]
         setting = score.setting
         rows.append({
-            "benchmark": bench.name, "href": _benchmark_href(bench, ctx),
+            "benchmark": bench.name, "href": ctx.benchmark_href(bench),
             "category": ctx.t(f"bench-category-{bench.category}"),
             "value": i18n.fmt_score(score.value, ctx.lang),
             "mode": ctx.t(f"mode-{setting.mode}"),
@@ -157,7 +150,7 @@ def model_view(model: Model, ctx: Context) -> dict[str, Any]:
     """Everything model.html shows, already localized."""
     labels = {key: ctx.t(f"model-{key}") for key in (
         "specs", "item", "value", "no-value", "architecture", "notes", "moe", "benchmarks", "related",
-        "releases", "charts", "data", "generated", "edit", "data-page", "source")}
+        "releases", "charts", "data", "generated", "edit", "data-page", "source", "compare")}
     labels.update({key: ctx.t(key) for key in (
         "col-source", "col-benchmark", "col-score", "col-mode", "col-shots", "col-tools", "col-summary")})
     return {
@@ -172,7 +165,8 @@ def model_view(model: Model, ctx: Context) -> dict[str, Any]:
         "releases": _releases(model, ctx),
         "charts": charts_of(model.id, ctx),
         "links": {"json": ctx.root_href("data/models.json"), "csv": ctx.root_href("data/models.csv"),
-                  "data": ctx.href("data.md"), "contributing": ctx.href("contributing.md")},
+                  "data": ctx.href("data.md"), "contributing": ctx.href("contributing.md"),
+                  "compare": ctx.compare_href(model.id)},
     }
 
 

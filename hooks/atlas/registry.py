@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Callable
 
-from . import blocks, charts, datapage, ledger, modelpages, tables
+from . import blocks, charts, comparepage, datapage, ledger, modelpages, tables
 from .context import Context
 from .markers import Marker, expand
 
@@ -27,6 +27,7 @@ BLOCK_MARKERS: dict[str, Renderer] = {
     "sources": blocks.render_sources,
     "model": modelpages.render_model,
     "model-index": modelpages.render_model_index,
+    "model-compare": comparepage.render_model_compare,
     "downloads": datapage.render_downloads,
     "fields": datapage.render_fields,
     "changelog": datapage.render_changelog,
