@@ -87,8 +87,13 @@ def test_chosen_models_side_by_side_with_sources_and_the_choice_in_the_address(p
     assert len(chosen_in(page.url)) == 4
     unticked = next(model for model in catalog.models if model not in chosen_in(page.url))
     assert page.is_disabled(box(unticked)), "a fifth model could be ticked"
+    frames = "[...document.querySelectorAll('.atlas-comparer .atlas-table')]"
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert page.evaluate(f"{frames}.every(frame => frame.scrollWidth <= frame.clientWidth)"), \
+        "four models do not fit a 1366-px screen"
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
+    assert page.evaluate(f"{frames}.every(frame => getComputedStyle(frame).overflowX === 'auto')")
     assert page.watch.console_errors == [] and page.watch.failed == [] and page.watch.foreign() == []
 
 

@@ -114,9 +114,11 @@
 
     function table(caption, className) {
       var frame = element("div", null, "atlas-table " + className);
-      var node = element("table");
+      // A class keeps Material from wrapping the table once at load (and not after a change); the
+      // stylesheet gives it the look of Material's tables.
+      var node = element("table", null, "atlas-comparer__table");
       // equal model columns; on a narrow screen the frame scrolls rather than squeezing them
-      node.style.minWidth = (9 + 11 * chosen.length) + "em";
+      node.style.minWidth = (8 + 9 * chosen.length) + "em";
       node.appendChild(element("caption", caption));
       var head = element("thead");
       head.appendChild(headerRow());
