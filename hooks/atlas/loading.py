@@ -20,17 +20,9 @@ from .errors import DataError, Problem, unknown
 from .i18n import LANGS, UI_PLACEHOLDERS
 from .datafiles import (FILES, BenchmarksFile, ChartsFile, ChangelogFile, CorrectionsFile, FactcheckFile,
                         GlossaryFile, LicensesFile, ModelsFile, ReleasesFile, SourcesFile, UiFile)
-from .schema import ModelEntry
+from .schema import FIGURES, INHERITED, REQUIRED, ModelEntry  # noqa: F401 (INHERITED: the tests use it here)
 
-# Fields a variant inherits from its base model when it leaves them out.
-INHERITED = ("family", "developer", "variant", "released", "date_precision", "params_b",
-             "active_params_b", "context_tokens", "training_tokens_t", "license", "weights",
-             "architecture", "moe", "source")
-# Fields that must be known once inheritance is applied.
-REQUIRED = ("family", "developer", "variant", "weights", "source")
-# Fields that carry a figure and may name their own source in `field_sources`.
-FIGURES = ("released", "params_b", "active_params_b", "context_tokens", "training_tokens_t",
-           "license", "moe")
+
 
 
 # What a reference may name: kind -> (file, list key, what to do when it names nothing).
