@@ -246,6 +246,15 @@ def parse_yaml(text: str, file: str) -> tuple[Located | None, list[Problem]]:
 _KEYS_IN_LINE = "the keys of one entry start in the same column, and so do the `- ` items of one list"
 
 
+def _opens_quote(line: str) -> bool:
+    """Whether a line leaves a quoted value open: an odd number of double quotes (not escaped), or a
+    value that starts with a single quote and has an odd number of them."""
+    if line.replace('\\"', "").count('"') % 2:
+        return True
+    value = line.split(": ", 1)[1] if ": " in line else line.strip().removeprefix("- ")
+    return value.lstrip().startswith("'") and value.count("'") % 2 == 1
+
+
 def plain_words(error: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
     """The line and a plain-words message for a PyYAML syntax error, whose own wording ("mapping
     values are not allowed here", "expected <block end>") names the parser's state, not the mistake.
@@ -255,6 +264,12 @@ def plain_words(error: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
     line = mark.line + 1 if mark else 1
     opened = error.context_mark.line + 1 if error.context_mark else line
     before = text.split("\n")[line - 1][:mark.column] if mark and line <= text.count("\n") + 1 else ""
+    if any(words in problem for words in ("expected <block end>", "mapping values", "expected ':'")):
+        # a quote left open is closed by the next quote further down, and the parser stumbles there
+        start = error.context_mark.line if error.context_mark else max(line - 50, 0)
+        for number in range(start, line - 1):
+            if _opens_quote(text.split("\n")[number]):
+                return number + 1, "unclosed quote: the value that starts here with a quote has no closing quote"
     if "found character '\\t'" in problem:
         return line, "a tab is not allowed for indentation (or before a value); use spaces"
     if "that cannot start any token" in problem:

@@ -158,33 +158,43 @@ def _resolve_models(entries: list[ModelEntry], check: _Checker) -> dict[str, Mod
 
 def _check_models(models: dict[str, Model], entries: list[ModelEntry], catalog_parts: dict[str, Any],
                   check: _Checker) -> None:
-    """Plausibility and reference checks on resolved models."""
+    """Plausibility and reference checks on resolved models. A check of values that a variant only
+    inherits is left to its base model, where they are written: one mistake, one problem."""
     positions = {entry.id: index for index, entry in enumerate(entries)}
     written = {entry.id: entry for entry in entries}
     for model in models.values():
         at = ("models", positions[model.id])
-        check.ref("models", (*at, "family"), model.family, catalog_parts["families"], "family")
+        entry = written[model.id]
+
+        def here(*names: str) -> bool:
+            """Whether this entry writes any of these fields itself (rather than inheriting them)."""
+            return any(name in entry.model_fields_set for name in names)
+
+        if here("family"):
+            check.ref("models", (*at, "family"), model.family, catalog_parts["families"], "family")
         family = catalog_parts["families"].get(model.family)
         # An API-only model may have no primary text that dates it; an open release always has one.
         if family is not None and family.qwen and model.released is None and model.weights != "api":
             check.add("models", at, "released: required for open-weight Qwen models (not set here and not inherited)")
-        check.ref("models", (*at, "license"), model.license, catalog_parts["licenses"], "license")
-        check.ref("models", (*at, "source"), model.source, catalog_parts["sources"], "source")
-        for figure, source in model.field_sources.items():
+        if here("license"):
+            check.ref("models", (*at, "license"), model.license, catalog_parts["licenses"], "license")
+        if here("source"):
+            check.ref("models", (*at, "source"), model.source, catalog_parts["sources"], "source")
+        for figure, source in model.field_sources.items() if here("field_sources") else ():
             if figure not in FIGURES:
                 check.add("models", (*at, "field_sources", figure),
                           f"unknown figure {figure!r}; expected one of: {', '.join(FIGURES)}")
             check.ref("models", (*at, "field_sources", figure), source, catalog_parts["sources"], "source")
         for position, other in enumerate(model.related):
             check.ref("models", (*at, "related", position), other, written, "model")
-        if model.active_params_b is not None:
+        if model.active_params_b is not None and here("active_params_b", "params_b"):
             if model.params_b is None:
                 check.add("models", (*at, "active_params_b"), "active parameters need params_b (the total)")
             elif model.active_params_b > model.params_b:
                 check.add("models", (*at, "active_params_b"),
                           f"expected at most params_b ({model.params_b:g}), got {model.active_params_b:g}")
-        if model.moe is not None:
-            if model.moe.activated_experts > model.moe.routed_experts:
+        if model.moe is not None and here("moe", "active_params_b"):
+            if model.moe.activated_experts > model.moe.routed_experts and here("moe"):
                 check.add("models", (*at, "moe", "activated_experts"),
                           f"expected at most routed_experts ({model.moe.routed_experts}), "
                           f"got {model.moe.activated_experts}")

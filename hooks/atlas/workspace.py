@@ -311,10 +311,12 @@ def check_pages(pages: dict[str, str], site: Site | None, shown: str = "content"
     return problems
 
 
-def check(data_dir: Path = DATA_DIR, content_dir: Path = CONTENT_DIR) -> int:
-    """`make check`: check the data and the pages, print every problem, the checks that could not
-    run and why, and the count; exit status 1 on any problem."""
+def check(data_dir: Path = DATA_DIR, content_dir: Path | None = None) -> int:
+    """`make check`: check the data and the pages (by default the content folder beside the data
+    folder), print every problem, the checks that could not run and why, and the count; exit
+    status 1 on any problem."""
     started = time.perf_counter()
+    content_dir = Path(data_dir).parent / "content" if content_dir is None else content_dir
     catalog, problems, skipped = check_data(read_data(data_dir), today())
     pages = read_all_pages(content_dir)
     site = new_site(catalog, content_dir) if catalog is not None else None
