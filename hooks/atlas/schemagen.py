@@ -96,6 +96,14 @@ def _one_description(prop: dict[str, Any]) -> None:
             prop["description"] = text
 
 
+# yaml-language-server checks a schema against draft-07 and understands draft-07's keywords only
+# (it resolves "#/$defs/..." as any JSON pointer): the schemas declare 2020-12, for the standard
+# validators, and use no keyword that draft-07 lacks (tests/test_schemas.py checks).
+NEWER_THAN_DRAFT_07 = frozenset({"prefixItems", "unevaluatedProperties", "unevaluatedItems", "dependentRequired",
+                                 "dependentSchemas", "$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef",
+                                 "minContains", "maxContains"})
+
+
 def _editor_friendly(schema: dict[str, Any]) -> dict[str, Any]:
     """Shape pydantic's schema for editors (yaml-language-server) and standard validators: one
     description per property, and what the loader requires of a model without a base_model."""

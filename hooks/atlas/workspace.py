@@ -321,7 +321,8 @@ def check(data_dir: Path = DATA_DIR, content_dir: Path | None = None) -> int:
     pages = read_all_pages(content_dir)
     site = new_site(catalog, content_dir) if catalog is not None else None
     if site is None and pages:
-        skipped.add("marker arguments and the ids they name in content/ not checked: the data did not load")
+        skipped.add(f"marker arguments and the ids they name in {_shown(content_dir)}/ not checked: "
+                    "the data did not load")
     problems = sorted(set(problems)) + check_pages(pages, site, _shown(content_dir))
     for problem in problems:
         print(problem, file=sys.stderr)
