@@ -316,3 +316,16 @@ def test_the_json_schema_flags_each_mistake_a_schema_can_express(name, data_copy
         return
     where = [tuple(error.absolute_path) for error in errors]
     assert any(path[:len(mistake.schema_path)] == mistake.schema_path for path in where), where
+
+
+def test_a_page_that_is_not_text_is_a_problem_not_a_traceback(tmp_path, capsys):
+    """A page that is not UTF-8 is named; the other pages are still checked."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "bad.md").write_bytes(b"\xff\xfe# x\n")
+    (content / "good.md").write_text("# G\n\n<!-- atlas:chart id=moe-param -->\n", encoding="utf-8")
+    report = run_check(DATA, content, capsys)
+    assert report.problems[0] == f"{content}/bad.md: not valid UTF-8 (invalid start byte)"
+    assert report.problems[1].startswith(f"{content}/good.md:3: atlas:chart: unknown chart 'moe-param'; "
+                                         "did you mean `moe-params`?")
+    assert_count(report)

@@ -87,15 +87,21 @@ def read_pages(content_dir: Path = CONTENT_DIR) -> dict[str, str]:
             if not path.name.endswith(".en.md")}
 
 
-def read_all_pages(content_dir: Path = CONTENT_DIR) -> dict[str, str]:
+def read_all_pages(content_dir: Path = CONTENT_DIR) -> tuple[dict[str, str], list[Problem]]:
     """Every page written by hand in the content folder, both languages, by path relative to it
-    (the generated model pages are left out: they are written from the data, and may be stale)."""
-    pages = {}
+    (the generated model pages are left out: they are written from the data, and may be stale),
+    and a problem for each page that is not UTF-8 text."""
+    pages, problems = {}, []
     for path in sorted(Path(content_dir).rglob("*.md")):
-        text = path.read_text(encoding="utf-8")
+        relative = path.relative_to(content_dir).as_posix()
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as error:
+            problems.append(Problem(f"{_shown(content_dir)}/{relative}", 0, "", f"not valid UTF-8 ({error.reason})"))
+            continue
         if not is_stub(text):
-            pages[path.relative_to(content_dir).as_posix()] = text
-    return pages
+            pages[relative] = text
+    return pages, problems
 
 
 def signature(*folders: Path) -> tuple:
@@ -112,11 +118,14 @@ def _folder(path: Path) -> Path:
     return path
 
 
-def new_site(catalog: Catalog, content_dir: Path = CONTENT_DIR, templates_dir: Path = TEMPLATES_DIR) -> Site:
-    """Everything a build's renderers may use, computed once."""
+def new_site(catalog: Catalog, content_dir: Path = CONTENT_DIR, templates_dir: Path = TEMPLATES_DIR,
+             pages: dict[str, str] | None = None) -> Site:
+    """Everything a build's renderers may use, computed once (`pages`: the Chinese pages at the top
+    of the content folder, when they have been read already)."""
     cache = jinja2.FileSystemBytecodeCache(str(_folder(CACHE_DIR / "jinja")))
     return Site(catalog=catalog, site_url=site_url(), today=today(), env=environment(templates_dir, cache),
-                shown_on=shown_on(read_pages(content_dir)), plotted=plotted_models(catalog))
+                shown_on=shown_on(read_pages(content_dir) if pages is None else pages),
+                plotted=plotted_models(catalog))
 
 
 # ---------------------------------------------------------------------------
@@ -318,12 +327,13 @@ def check(data_dir: Path = DATA_DIR, content_dir: Path | None = None) -> int:
     started = time.perf_counter()
     content_dir = Path(data_dir).parent / "content" if content_dir is None else content_dir
     catalog, problems, skipped = check_data(read_data(data_dir), today())
-    pages = read_all_pages(content_dir)
-    site = new_site(catalog, content_dir) if catalog is not None else None
+    pages, unreadable = read_all_pages(content_dir)
+    top = {name: text for name, text in pages.items() if "/" not in name and not name.endswith(".en.md")}
+    site = new_site(catalog, content_dir, pages=top) if catalog is not None else None
     if site is None and pages:
         skipped.add(f"marker arguments and the ids they name in {_shown(content_dir)}/ not checked: "
                     "the data did not load")
-    problems = sorted(set(problems)) + check_pages(pages, site, _shown(content_dir))
+    problems = sorted(set(problems)) + unreadable + check_pages(pages, site, _shown(content_dir))
     for problem in problems:
         print(problem, file=sys.stderr)
     for text in sorted(skipped):
