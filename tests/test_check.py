@@ -20,7 +20,7 @@ from atlas.documents import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-PROBLEM = re.compile(r"^(?P<file>[^\s:]+):(?P<line>\d+): (?P<rest>.*)$")
+PROBLEM = re.compile(r"^(?P<file>[^\s:]+)(?::(?P<line>\d+))?: (?P<rest>.*)$")  # no line: the file as a whole
 
 
 @pytest.fixture
