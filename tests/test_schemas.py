@@ -168,6 +168,14 @@ def test_a_model_without_base_model_needs_what_the_loader_requires():
     errors = [e.message for e in validator.iter_errors({**base, "models": [bare]})]
     assert sorted(errors) == sorted(f"'{name}' is a required property" for name in loading.REQUIRED)
     assert not list(validator.iter_errors({**base, "models": [{**bare, "base_model": "x-2b"}]}))
+    full = {**bare, "family": "x", "developer": {"zh": "某", "en": "X"}, "variant": "base", "source": "x-report"}
+    assert not list(validator.iter_errors({**base, "models": [{**full, "weights": "api"}]}))
+    for extra, missing in (({"weights": "open"}, "license"), ({"weights": "api", "active_params_b": 3}, "params_b"),
+                           ({"weights": "api", "moe": {"routed_experts": 8, "activated_experts": 2,
+                                                       "shared_experts": 0}}, "active_params_b")):
+        errors = [e.message for e in validator.iter_errors({**base, "models": [{**full, **extra}]})]
+        assert errors == [f"'{missing}' is a required property"], (extra, errors)
+        assert not list(validator.iter_errors({**base, "models": [{**full, **extra, "base_model": "x-2b"}]}))
 
 
 def test_field_descriptions_have_current_chinese_translations(catalog):

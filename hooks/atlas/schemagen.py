@@ -112,9 +112,14 @@ def _editor_friendly(schema: dict[str, Any]) -> dict[str, Any]:
             _one_description(prop)
     entry = schema.get("$defs", {}).get("ModelEntry")
     if entry is not None and "base_model" in entry.get("properties", {}):
-        # a variant inherits what it leaves out (draft-07 if/then, which yaml-language-server supports)
+        # a variant inherits what it leaves out (draft-07 if/then, which yaml-language-server supports);
+        # a model without base_model needs what the loader requires once inheritance is applied
         entry["if"] = {"not": {"required": ["base_model"]}}
-        entry["then"] = {"required": list(REQUIRED)}
+        entry["then"] = {"required": list(REQUIRED), "allOf": [
+            {"if": {"required": ["weights"], "properties": {"weights": {"const": "open"}}},
+             "then": {"required": ["license"]}},
+            {"if": {"required": ["moe"]}, "then": {"required": ["active_params_b"]}},
+            {"if": {"required": ["active_params_b"]}, "then": {"required": ["params_b"]}}]}
         entry["properties"]["field_sources"]["propertyNames"] = {"enum": list(FIGURES)}
     return schema
 
