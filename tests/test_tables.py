@@ -16,6 +16,7 @@ from atlas.registry import expand_page
     ("<!-- atlas:table dataset=models filter=family:qwen9 -->", "atlas:table: the filter 'family:qwen9' matches no row"),
     ("<!-- atlas:table dataset=models sort=size -->", "atlas:table: cannot sort by 'size'"),
     ("<!-- atlas:table dataset=models colour=red -->", "atlas:table: unknown argument(s) colour"),
+    ("<!-- atlas:table datset=models -->", "atlas:table: unknown argument(s) datset (did you mean `dataset`?); expected:"),
     ("<!-- atlas:compare models=qwq-32b benchmarks=aime99 -->", "atlas:compare: unknown benchmark 'aime99'"),
     ("<!-- atlas:fact model=qwq-32b field=weight -->", "atlas:fact: unknown field 'weight'; expected one of:"),
     ("<!-- atlas:chart id=nope -->", "atlas:chart: unknown chart 'nope'; expected one of:"),

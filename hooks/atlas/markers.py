@@ -12,7 +12,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Callable
 
-from .errors import unknown
+from .errors import nearest, unknown
 
 MARKER = re.compile(r"<!--\s*atlas:(?P<kind>[A-Za-z0-9_-]*)(?P<args>.*?)-->")
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
@@ -245,9 +245,11 @@ def _run(handler: Handler, marker: Marker) -> str:
 
 def require(marker: Marker, allowed: set[str], required: set[str] = frozenset()) -> dict[str, str]:
     """Check a marker's argument names; unknown or missing ones are errors."""
-    unknown = set(marker.args) - allowed
-    if unknown:
-        raise ValueError(f"unknown argument(s) {', '.join(sorted(unknown))}; "
+    strange = sorted(set(marker.args) - allowed)
+    if strange:
+        guesses = [f"`{guess}`" for guess in (nearest(name, allowed) for name in strange) if guess]
+        hint = f" (did you mean {', '.join(guesses)}?)" if guesses else ""
+        raise ValueError(f"unknown argument(s) {', '.join(strange)}{hint}; "
                          f"expected: {', '.join(sorted(allowed)) or 'none'}")
     missing = required - set(marker.args)
     if missing:
