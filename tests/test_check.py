@@ -239,6 +239,8 @@ class Mistake:
 
 
 MISTAKES = {
+    # YAML 1.1 (PyYAML, make check) reads an unquoted date as a date, which the schema's string type
+    # refuses; an editor's YAML 1.2 reads it as text, which passes: there only make check reports it
     "unquoted date": Mistake("models", '    released: "2023-08-03"\n', "    released: 2023-08-03\n",
                              "models[0].released", 'expected a valid date, quoted: "YYYY-MM-DD"',
                              ("models", 0, "released")),
