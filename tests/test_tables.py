@@ -9,12 +9,14 @@ from atlas.registry import expand_page
 
 
 @pytest.mark.parametrize("marker, message", [
-    ("<!-- atlas:table dataset=modles -->", "atlas:table: unknown dataset 'modles'; expected one of: families, licenses"),
-    ("<!-- atlas:table dataset=models columns=name,size -->", "atlas:table: unknown column 'size' for dataset models"),
-    ("<!-- atlas:table dataset=models filter=famly:qwen3 -->", "atlas:table: unknown filter field 'famly'"),
+    ("<!-- atlas:table dataset=modles -->", "atlas:table: unknown dataset 'modles'; did you mean `models`? (expected one of: families, licenses"),
+    ("<!-- atlas:table dataset=models columns=name,size -->", "atlas:table: unknown column 'size'; dataset models has: name,"),
+    ("<!-- atlas:table dataset=models columns=name,parms -->", "atlas:table: unknown column 'parms'; did you mean `params`?"),
+    ("<!-- atlas:table dataset=models filter=famly:qwen3 -->", "atlas:table: unknown filter field 'famly'; did you mean `family`?"),
     ("<!-- atlas:table dataset=models filter=family:qwen9 -->", "atlas:table: the filter 'family:qwen9' matches no row"),
     ("<!-- atlas:table dataset=models sort=size -->", "atlas:table: cannot sort by 'size'"),
     ("<!-- atlas:table dataset=models colour=red -->", "atlas:table: unknown argument(s) colour"),
+    ("<!-- atlas:table datset=models -->", "atlas:table: unknown argument(s) datset (did you mean `dataset`?); expected:"),
     ("<!-- atlas:compare models=qwq-32b benchmarks=aime99 -->", "atlas:compare: unknown benchmark 'aime99'"),
     ("<!-- atlas:fact model=qwq-32b field=weight -->", "atlas:fact: unknown field 'weight'; expected one of:"),
     ("<!-- atlas:chart id=nope -->", "atlas:chart: unknown chart 'nope'; expected one of:"),

@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from . import i18n
 from .context import Context, cell
+from .errors import unknown
 from .markers import split_list
 
 
@@ -191,7 +192,7 @@ def parse_filters(text: str, allowed: set[str]) -> dict[str, set[str]]:
         if not sep or not values:
             raise ValueError(f"filter {part!r}: expected field:value")
         if name not in allowed:
-            raise ValueError(f"unknown filter field {name!r}; expected one of: {', '.join(sorted(allowed))}")
+            raise ValueError(unknown("filter field", name, sorted(allowed), f"expected one of: {', '.join(sorted(allowed))}"))
         filters[name] = set(values.split("|"))
     return filters
 
@@ -199,7 +200,7 @@ def parse_filters(text: str, allowed: set[str]) -> dict[str, set[str]]:
 def dataset_named(name: str) -> Dataset:
     """A dataset by name, or an error listing the known ones."""
     if name not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}; expected one of: {', '.join(sorted(DATASETS))}")
+        raise ValueError(unknown("dataset", name, sorted(DATASETS), f"expected one of: {', '.join(sorted(DATASETS))}"))
     return DATASETS[name]
 
 
@@ -210,8 +211,8 @@ def table_view(dataset_name: str, ctx: Context, columns: list[str] | None = None
     names = columns or list(dataset.default)
     for name in names:
         if name not in dataset.columns:
-            raise ValueError(f"unknown column {name!r} for dataset {dataset_name}; expected one of: "
-                             f"{', '.join(dataset.columns)}")
+            raise ValueError(unknown("column", name, dataset.columns,
+                                     f"dataset {dataset_name} has: {', '.join(dataset.columns)}"))
     chosen = [dataset.columns[name] for name in names]
     rows = dataset.rows(ctx)
     if filters:

@@ -14,6 +14,7 @@ from . import i18n
 from .catalog import Catalog, Model
 from .context import Context
 from .datasets import table_view
+from .errors import unknown
 from .markers import Marker, require
 from .schema import BENCHMARK_CATEGORIES, MODES
 from .stubs import STUB_DIR
@@ -174,7 +175,7 @@ def render_model(marker: Marker, ctx: Context) -> str:
     """Expand `atlas:model id=ID`: the whole body of a model's own page."""
     args = require(marker, {"id"}, {"id"})
     if args["id"] not in ctx.catalog.models:
-        raise ValueError(f"unknown model {args['id']!r}; expected an id from data/models.yaml")
+        raise ValueError(unknown("model", args["id"], ctx.catalog.models, "expected an id from data/models.yaml"))
     return ctx.render("model.html", **model_view(ctx.catalog.models[args["id"]], ctx))
 
 

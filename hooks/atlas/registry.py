@@ -13,7 +13,7 @@ from typing import Callable
 
 from . import blocks, charts, comparepage, datapage, ledger, modelpages, tables
 from .context import Context
-from .markers import Marker, expand
+from .markers import Marker, MarkerError, OnError, expand
 
 Renderer = Callable[[Marker, Context], str]
 
@@ -54,8 +54,10 @@ def _unmeasured(kind: str) -> AbstractContextManager:
 
 
 def expand_page(markdown: str, ctx: Context,
-                measure: Callable[[str], AbstractContextManager] = _unmeasured) -> Expanded:
-    """Expand every marker of one page in its language (raises MarkerError with page:line).
+                measure: Callable[[str], AbstractContextManager] = _unmeasured, on_error: OnError | None = None
+                ) -> Expanded:
+    """Expand every marker of one page in its language (raises MarkerError with page:line, or
+    passes each to `on_error` and goes on).
 
     `measure(kind)` is entered around each renderer call (the hooks time them for make bench).
     """
@@ -71,6 +73,26 @@ def expand_page(markdown: str, ctx: Context,
                 return renderer(marker, ctx)
         return call
 
-    expanded = expand(markdown, ctx.page, {kind: bind(kind, f) for kind, f in BLOCK_MARKERS.items()},
-                      {kind: bind(kind, f) for kind, f in INLINE_MARKERS.items()})
+    handlers = ({kind: bind(kind, f) for kind, f in BLOCK_MARKERS.items()},
+                {kind: bind(kind, f) for kind, f in INLINE_MARKERS.items()})
+    expanded = (expand(markdown, ctx.page, *handlers) if on_error is None
+                else expand(markdown, ctx.page, *handlers, on_error=on_error))
     return Expanded(expanded, has_charts)
+
+
+def _nothing(marker: Marker) -> str:
+    """A stand-in renderer: the marker's kind and syntax are checked, not its arguments."""
+    return ""
+
+
+def page_problems(markdown: str, page: str, ctx: Context | None) -> list[MarkerError]:
+    """Every marker problem of one page, found as its build would find them but without stopping at
+    the first: the syntax, kinds and arguments of its markers and the ids they name. Without a
+    context (the data did not load) only the syntax and kinds are checked."""
+    found: list[MarkerError] = []
+    if ctx is None:
+        expand(markdown, page, dict.fromkeys(BLOCK_MARKERS, _nothing), dict.fromkeys(INLINE_MARKERS, _nothing),
+               on_error=found.append)
+    else:
+        expand_page(markdown, ctx, on_error=found.append)
+    return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import i18n
 from .context import Context
 from .datasets import dataset_named, model_name_cell, parse_filters, table_view
+from .errors import unknown
 from .markers import Marker, require, split_list
 from .schema import MODES
 
@@ -26,10 +27,11 @@ def compare_view(ctx: Context, model_ids: list[str], bench_ids: list[str], mode:
     catalog = ctx.catalog
     for model_id in model_ids:
         if model_id not in catalog.models:
-            raise ValueError(f"unknown model {model_id!r}")
+            raise ValueError(unknown("model", model_id, catalog.models, "expected an id from data/models.yaml"))
     for bench_id in bench_ids:
         if bench_id not in catalog.benchmarks:
-            raise ValueError(f"unknown benchmark {bench_id!r}")
+            raise ValueError(unknown("benchmark", bench_id, catalog.benchmarks,
+                                     "expected an id from data/benchmarks.yaml"))
     rows = []
     found = 0
     for model_id in model_ids:
