@@ -24,7 +24,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import feed, i18n, jieba_dict, schemagen, search_index
+from . import completeness, feed, i18n, jieba_dict, schemagen, search_index
 from .catalog import Catalog
 from .context import Site
 from .datafiles import FILES
@@ -265,7 +265,7 @@ def check(data_dir: Path = DATA_DIR) -> int:
           f"{len(catalog.scores)} scores, {len(catalog.terms)} terms, {len(catalog.sources)} sources, "
           f"{len(catalog.claims)} checked claims ({time.perf_counter() - started:.2f} s)")
     # a warning, not a failure: an old review date does not make the data wrong
-    for warning in stale_families(catalog, today()):
+    for warning in stale_families(catalog, today()) + completeness.missing_steps(catalog):
         print(f"warning: {warning}", file=sys.stderr)
     return 0
 
