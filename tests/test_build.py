@@ -122,7 +122,7 @@ def test_every_glossary_definition_links_its_sources(built_site: Path, catalog):
 
 
 def copy_project(target: Path) -> None:
-    """Copy what a build needs into `target` (generated stubs included, caches excluded)."""
+    """Copy what a build needs into `target` (caches excluded)."""
     for name in ("content", "data", "hooks", "overrides"):
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")

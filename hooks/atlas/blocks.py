@@ -119,9 +119,8 @@ def render_glossary(marker: Marker, ctx: Context) -> str:
         groups[term.category].append(term)
     order = ("architecture", "moe", "training", "benchmark", "license", "deployment", "general")
     sections = []
-    for category in order:
-        if category not in groups:
-            continue
+    # a category the schema gains later is listed too, last: every term is findable here
+    for category in [*(c for c in order if c in groups), *sorted(set(groups) - set(order))]:
         items = sorted(groups[category], key=lambda t: ctx.pick(t.term).lower())
         sections.append({
             "id": f"glossary-{category}", "title": ctx.t(f"category-{category}"),

@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Callable
 
-from . import blocks, charts, comparepage, datapage, ledger, modelpages, tables
+from . import blocks, charts, comparepage, datapage, ledger, modelpages, scoreboard, tables
 from .context import Context
 from .markers import Marker, MarkerError, OnError, expand
 
@@ -20,6 +20,7 @@ Renderer = Callable[[Marker, Context], str]
 BLOCK_MARKERS: dict[str, Renderer] = {
     "table": tables.render_table,
     "compare": tables.render_compare,
+    "benchmarks": scoreboard.render_benchmarks,
     "chart": charts.render_chart,
     "correction": blocks.render_correction,
     "concepts": blocks.render_concepts,

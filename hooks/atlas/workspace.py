@@ -1,8 +1,8 @@
 """Where the build meets the outside world: the project's folders, the environment, the clock and files.
 
 Everything else under atlas/ is a pure function of its arguments. This module reads the data and
-the pages, decides the published address (SITE_URL) and today's date, writes the generated model
-pages, the schema files and what is written after the last language build, and is the command line
+the pages, decides the published address (SITE_URL) and today's date, writes the schema files and
+what is written after the last language build, and is the command line
 of `make check` and `make schemas`:
 
     python -m atlas.workspace check            # check data/ and the pages of content/
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import feed, i18n, jieba_dict, schemagen, search_index
+from . import completeness, feed, i18n, jieba_dict, schemagen, search_index
 from .catalog import Catalog
 from .context import Site
 from .datafiles import FILES
@@ -35,7 +35,7 @@ from .loading import check_data, load_catalog, stale_families
 from .markers import shown_on
 from .registry import page_problems
 from .selections import plotted_models
-from .stubs import STUB_DIR, is_stub, stub_pages
+from .stubs import is_stub
 from .templates import environment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,35 +131,6 @@ def new_site(catalog: Catalog, content_dir: Path = CONTENT_DIR, templates_dir: P
 # ---------------------------------------------------------------------------
 # Writing
 # ---------------------------------------------------------------------------
-
-
-def sync_stub_pages(docs_dir: Path, catalog: Catalog) -> int:
-    """Write model pages that changed and delete stale ones; returns how many files changed.
-
-    Writing only on change matters: `mkdocs serve` watches docs_dir and would otherwise loop.
-    A page that is not generated (e.g. models/index.md) is never deleted or overwritten; a model
-    id that would collide with one is an error.
-    """
-    wanted = stub_pages(catalog)
-    changed = 0
-    folder = Path(docs_dir) / STUB_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    for existing in sorted(folder.glob("*.md")):
-        if f"{STUB_DIR}/{existing.name}" not in wanted and is_stub(existing.read_text(encoding="utf-8")):
-            existing.unlink()
-            changed += 1
-    for relative, text in wanted.items():
-        target = Path(docs_dir) / relative
-        if target.exists():
-            current = target.read_text(encoding="utf-8")
-            if not is_stub(current):
-                raise ValueError(f"content/{relative} is not a generated page; a model id may not collide "
-                                 f"with it (rename the model id in data/models.yaml)")
-            if current == text:
-                continue
-        target.write_bytes(text.encode("utf-8"))
-        changed += 1
-    return changed
 
 
 def _write_atomically(target: Path, content: bytes) -> None:
@@ -347,7 +318,7 @@ def check(data_dir: Path = DATA_DIR, content_dir: Path | None = None) -> int:
           f"{len(catalog.claims)} checked claims; pages OK: {len(pages)} "
           f"({time.perf_counter() - started:.2f} s)")
     # a warning, not a failure: an old review date does not make the data wrong
-    for warning in stale_families(catalog, today()):
+    for warning in stale_families(catalog, today()) + completeness.missing_steps(catalog):
         print(f"warning: {warning}", file=sys.stderr)
     return 0
 
