@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Callable
 
-from . import blocks, charts, datapage, ledger, modelpages, tables
+from . import blocks, charts, citations, datapage, ledger, modelpages, tables
 from .context import Context
 from .markers import Marker, expand
 
@@ -72,4 +72,5 @@ def expand_page(markdown: str, ctx: Context,
 
     expanded = expand(markdown, ctx.page, {kind: bind(kind, f) for kind, f in BLOCK_MARKERS.items()},
                       {kind: bind(kind, f) for kind, f in INLINE_MARKERS.items()})
-    return Expanded(expanded, has_charts)
+    # the citation tags the markers wrote: one per source and sentence, none at a line's start
+    return Expanded(citations.tidy(expanded), has_charts)
