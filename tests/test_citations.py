@@ -55,6 +55,7 @@ def test_tags_are_glued_to_the_word_before():
     assert glue(f"思路  {tag('a')}。") == f"思路{NO_BREAK_SPACE}{tag('a')}。"
     assert glue(fact("60", "a")) == f'<span class="atlas-fact">60{WORD_JOINER}{tag("a")}</span>'
     assert glue(f"{tag('a')} starts a line\n    {tag('b')}") == f"{tag('a')} starts a line\n    {tag('b')}"
+    assert glue(f"word {tag('a')} {tag('b')}") == f"word{NO_BREAK_SPACE}{tag('a')} {tag('b')}"  # tag after tag
 
 
 def test_tidy_is_idempotent_and_leaves_text_without_tags_alone():

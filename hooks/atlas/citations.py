@@ -60,10 +60,13 @@ def merge_repeated(text: str) -> str:
 
 
 def glue(text: str) -> str:
-    """Keep every citation tag on the line of the word before it."""
+    """Keep every citation tag on the line of the word before it (after another tag, a line may
+    still break: two long tags side by side need not fit on one line of a phone)."""
     def join(match: re.Match[str]) -> str:
         """The spaces before a tag as one no-break space, or a word joiner when there are none."""
         spaces, tag = match.group(1), match.group(2)
+        if text.endswith("</sup>", 0, match.start()):
+            return match.group(0)
         return (NO_BREAK_SPACE if spaces else WORD_JOINER) + tag
     # only after a character on the same line (spaces at a line's start are Markdown indentation)
     # that is not already a joiner, so tidying twice changes nothing
