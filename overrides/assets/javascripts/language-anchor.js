@@ -6,6 +6,7 @@
   "use strict";
   var LINKS = ".md-select__link[hreflang]";
 
+  // One link, to the same section of the other page.
   function carryHash(link) {
     var target = new URL(link.href, location.href);
     if (target.hash !== location.hash) {
@@ -14,10 +15,12 @@
     }
   }
 
+  // Every language link of the header.
   function carryAll() {
     document.querySelectorAll(LINKS).forEach(carryHash);
   }
 
+  // A language link about to be followed (or opened in a new tab).
   function onUse(event) {
     var link = event.target instanceof Element ? event.target.closest(LINKS) : null;
     if (link) { carryHash(link); }

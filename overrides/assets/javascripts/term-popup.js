@@ -39,6 +39,7 @@
     return "";
   }
 
+  // Remove the popup; Material's tooltips stay hidden only when asked (after Esc).
   function close(keepTooltipsHidden) {
     if (popup) { popup.remove(); }
     if (openTerm) { openTerm.removeAttribute("aria-expanded"); openTerm.removeAttribute("aria-controls"); }
@@ -47,6 +48,7 @@
     root.classList.toggle(HIDDEN, Boolean(keepTooltipsHidden));
   }
 
+  // Under the term, inside the screen.
   function place(term) {
     var box = term.getBoundingClientRect();
     var width = popup.offsetWidth;
@@ -55,6 +57,7 @@
     popup.style.top = box.bottom + window.scrollY + 6 + "px";
   }
 
+  // The popup of a term: its definition as text, and a link to its glossary entry.
   function open(term) {
     close(false);
     popup = document.createElement("div");
@@ -95,6 +98,7 @@
   });
 
   document.addEventListener("keydown", function (event) {
+    lastPointer = "";  // Enter on a focused term follows it, whatever was tapped before
     if (event.key !== "Escape") { return; }
     var focused = document.activeElement;
     if (!popup && !(focused && focused.matches(TERM))) { return; }
