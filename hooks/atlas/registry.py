@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Callable
 
-from . import blocks, charts, comparepage, datapage, ledger, modelpages, scoreboard, tables
+from . import blocks, charts, citations, comparepage, datapage, ledger, modelpages, scoreboard, tables
 from .context import Context
 from .markers import Marker, MarkerError, OnError, expand
 
@@ -78,7 +78,8 @@ def expand_page(markdown: str, ctx: Context,
                 {kind: bind(kind, f) for kind, f in INLINE_MARKERS.items()})
     expanded = (expand(markdown, ctx.page, *handlers) if on_error is None
                 else expand(markdown, ctx.page, *handlers, on_error=on_error))
-    return Expanded(expanded, has_charts)
+    # the citation tags the markers wrote: one per source and sentence, none at a line's start
+    return Expanded(citations.tidy(expanded), has_charts)
 
 
 def _nothing(marker: Marker) -> str:

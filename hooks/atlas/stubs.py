@@ -26,9 +26,10 @@ def stub_pages(catalog: Catalog) -> dict[str, str]:
     pages = {}
     for model in catalog.models.values():
         for suffix in ("", ".en"):
-            # the H1 comes first: MkDocs takes a page's title only from a leading H1
+            # the H1 comes first: MkDocs takes a page's title only from a leading H1; its id is the
+            # model's, the same in both languages (as every heading's: the language switch keeps #anchor)
             pages[f"{STUB_DIR}/{model.id}{suffix}.md"] = (
-                f"# {md_text(html.escape(model.name, quote=False))}\n\n{STUB_HEADER}\n"
+                f"# {md_text(html.escape(model.name, quote=False))} {{ #{model.id} }}\n\n{STUB_HEADER}\n"
                 f"<!-- atlas:model id={model.id} -->\n")
     return pages
 
