@@ -13,7 +13,7 @@ from markupsafe import Markup
 from . import i18n
 from .catalog import Catalog, Model
 from .context import Context
-from .datasets import table_view
+from .datasets import model_facets, table_view
 from .markers import Marker, require
 from .schema import BENCHMARK_CATEGORIES, MODES
 from .stubs import STUB_DIR
@@ -216,7 +216,7 @@ def render_model_index(marker: Marker, ctx: Context) -> str:
     for model in sorted(catalog.models.values(), key=lambda m: (str(m.released or ""), m.id), reverse=True):
         family = catalog.families[model.family]
         years[str(model.released.year) if model.released else ""].append(
-            {**_link(model, ctx), "family": ctx.pick(family.name)})
+            {**_link(model, ctx), "family": ctx.pick(family.name), "facets": model_facets(model)})
     dated = [{"year": year, "id": f"released-{year}", "models": items} for year, items in years.items() if year]
     qwen_count = sum(len(by_family[f["id"]]) for f in groups["qwen"])
     summary = i18n.fill("index-summary", ctx.t("index-summary"), models=len(catalog.models), qwen=qwen_count,

@@ -20,6 +20,7 @@ Renderer = Callable[[Marker, Context], str]
 BLOCK_MARKERS: dict[str, Renderer] = {
     "table": tables.render_table,
     "compare": tables.render_compare,
+    "filter": tables.render_filter,
     "chart": charts.render_chart,
     "correction": blocks.render_correction,
     "concepts": blocks.render_concepts,
