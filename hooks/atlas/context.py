@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Mapping
 
 import jinja2
@@ -67,8 +68,9 @@ def sort_key(value: Any) -> str:
         return "1" if value else "0"
     if isinstance(value, int):
         return str(value)
-    if isinstance(value, float):
-        return f"{value:.6f}".rstrip("0").rstrip(".")
+    if isinstance(value, float):  # the shortest exact decimal, never an exponent ("1e-07")
+        text = format(Decimal(repr(value)), "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return str(value)

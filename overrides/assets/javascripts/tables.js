@@ -120,12 +120,15 @@
         row.hidden = !match;
         if (match) { shown[row.getAttribute("data-facet-model")] = true; }
       });
-      groups.forEach(function (group) {
+      groups.forEach(function (group) {  // a section: its heading (the group's id) goes with it
         var name = group.getAttribute("data-filter-group");
-        group.hidden = !groups.some(function (member) {
+        var visible = groups.some(function (member) {
           return member.getAttribute("data-filter-group") === name &&
             member.querySelector("[data-facet-model]:not([hidden])");
         });
+        group.hidden = !visible;
+        var heading = document.getElementById(name);
+        if (heading) { heading.hidden = !visible; }
       });
       tables.forEach(function (table) {
         var empty = table.querySelector(".atlas-table__empty");
