@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from . import i18n
 from .catalog import Catalog, Model
-from .context import Context
+from .context import Context, sort_key
 from .datasets import model_facets, table_view
 from .markers import Marker, require
 from .schema import BENCHMARK_CATEGORIES, MODES
@@ -109,7 +109,7 @@ def _scores(model: Model, ctx: Context) -> list[dict[str, Any]]:
         rows.append({
             "benchmark": bench.name, "href": _benchmark_href(bench, ctx),
             "category": ctx.t(f"bench-category-{bench.category}"),
-            "value": i18n.fmt_score(score.value, ctx.lang),
+            "value": i18n.fmt_score(score.value, ctx.lang), "value_key": sort_key(score.value),
             "mode": ctx.t(f"mode-{setting.mode}"),
             "shots": "" if setting.shots is None else str(setting.shots),
             "tools": ctx.t("yes") if setting.tools else ctx.t("no"),
