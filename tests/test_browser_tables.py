@@ -123,6 +123,9 @@ def test_sort_by_context_click_and_keyboard(reader, server, lang):
     context = next(i for i, text in enumerate(labels) if "tokens" in text)
     released = next(i for i in range(headers.count()) if headers.nth(i).get_attribute("aria-sort"))
     button = headers.nth(context).locator("button.atlas-sort")
+    source = headers.nth(headers.count() - 1)  # the source column does not sort
+    assert source.locator("button").count() == 0 and source.get_attribute("role") is None
+    assert table.locator("thead button.atlas-sort").count() == headers.count() - 1
 
     button.click()
     assert headers.nth(context).get_attribute("aria-sort") == "ascending"

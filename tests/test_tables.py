@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+from pathlib import Path
 
 import pytest
 
@@ -166,3 +168,15 @@ def test_filter_form_is_hidden_until_the_script_runs(ctx, lang, family, small):
     assert '<input type="search" name="text"' in html
     assert f"{family} <select" in html and small in html and '<option value="qwen3">' in html
     assert 'data-template="' in html and "{shown}" in html and "{total}" in html
+
+
+def test_vendored_tablesort_is_the_upstream_file():
+    """The sorter served from the site is byte for byte tablesort's published build (its README
+    names the sha256), and mkdocs.yml loads it before the script that sets it up."""
+    root = Path(__file__).resolve().parents[1]
+    vendor = root / "overrides/assets/vendor/tablesort"
+    recorded = re.search(r"upstream sha256: ([0-9a-f]{64})", (vendor / "README.md").read_text("utf-8")).group(1)
+    assert hashlib.sha256((vendor / "tablesort-5.7.1.min.js").read_bytes()).hexdigest() == recorded
+    assert (vendor / "LICENCE").read_text("utf-8").startswith("Copyright (c) Tristen Brown")
+    config = (root / "mkdocs.yml").read_text("utf-8")
+    assert config.index("assets/vendor/tablesort/tablesort-5.7.1.min.js") < config.index("assets/javascripts/tables.js")

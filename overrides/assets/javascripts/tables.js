@@ -45,6 +45,7 @@
     var sorter = new Tablesort(table);
     Array.prototype.forEach.call(headers, function (header) {
       header.removeAttribute("tabindex");  // the button inside takes the focus, once per header
+      if (!header.querySelector(".atlas-sort")) { header.removeAttribute("role"); }  // no sort arrow
       if (header.hasAttribute("aria-sort")) { sorter.current = header; }  // sorted at build time
     });
     table.addEventListener("afterSort", function () { missingLast(table, sorter.col); });
