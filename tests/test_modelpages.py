@@ -19,8 +19,8 @@ LANGS = ("zh", "en")
 SPEC_FIGURES = {"developer": None, "variant": None, "released": "released", "params": "params_b",
                 "active": "active_params_b", "context": "context_tokens", "tokens": "training_tokens_t",
                 "license": "license", "weights": None}
-SCORE_ROW = re.compile(r'<th scope="row">(?:<a href="[^"]*">)?(?P<bench>[^<]*)(?:</a>)? <small class="atlas-kind">'
-                       r'[^<]*</small></th>\n<td class="atlas-num">(?P<value>[^<]*)</td>\n<td>(?P<mode>[^<]*)'
+SCORE_ROW = re.compile(r'<th scope="row"[^>]*>(?:<a href="[^"]*">)?(?P<bench>[^<]*)(?:</a>)? <small class="atlas-kind">'
+                       r'[^<]*</small></th>\n<td class="atlas-num"[^>]*>(?P<value>[^<]*)</td>\n<td>(?P<mode>[^<]*)'
                        r'(?: <small>[^<]*</small>)?</td>\n.*?<td class="atlas-sources"><a class="atlas-cite" '
                        r'href="(?P<url>[^"]*)"', re.S)
 

@@ -12,8 +12,8 @@ from markupsafe import Markup
 
 from . import i18n
 from .catalog import Catalog, Model
-from .context import Context
-from .datasets import table_view
+from .context import Context, sort_key
+from .datasets import model_facets, table_view
 from .errors import unknown
 from .markers import Marker, require
 from .schema import BENCHMARK_CATEGORIES, MODES
@@ -103,7 +103,7 @@ def _scores(model: Model, ctx: Context) -> list[dict[str, Any]]:
         rows.append({
             "benchmark": bench.name, "href": ctx.benchmark_href(bench),
             "category": ctx.t(f"bench-category-{bench.category}"),
-            "value": i18n.fmt_score(score.value, ctx.lang),
+            "value": i18n.fmt_score(score.value, ctx.lang), "value_key": sort_key(score.value),
             "mode": ctx.t(f"mode-{setting.mode}"),
             "shots": "" if setting.shots is None else str(setting.shots),
             "tools": ctx.t("yes") if setting.tools else ctx.t("no"),
@@ -211,7 +211,7 @@ def render_model_index(marker: Marker, ctx: Context) -> str:
     for model in sorted(catalog.models.values(), key=lambda m: (str(m.released or ""), m.id), reverse=True):
         family = catalog.families[model.family]
         years[str(model.released.year) if model.released else ""].append(
-            {**_link(model, ctx), "family": ctx.pick(family.name)})
+            {**_link(model, ctx), "family": ctx.pick(family.name), "facets": model_facets(model)})
     dated = [{"year": year, "id": f"released-{year}", "models": items} for year, items in years.items() if year]
     qwen_count = sum(len(by_family[f["id"]]) for f in groups["qwen"])
     summary = i18n.fill("index-summary", ctx.t("index-summary"), models=len(catalog.models), qwen=qwen_count,

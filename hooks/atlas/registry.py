@@ -21,6 +21,7 @@ BLOCK_MARKERS: dict[str, Renderer] = {
     "table": tables.render_table,
     "compare": tables.render_compare,
     "benchmarks": scoreboard.render_benchmarks,
+    "filter": tables.render_filter,
     "chart": charts.render_chart,
     "correction": blocks.render_correction,
     "concepts": blocks.render_concepts,
