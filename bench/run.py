@@ -154,7 +154,7 @@ def phase_seconds(result: dict) -> dict[str, float]:
 
 
 # The hooks' phases, which together are all the time the hooks spend in a build.
-BUILD_PROCESS_PHASES = (timing.CONFIG, timing.LOAD, timing.EXPAND, timing.ANNOTATE, timing.FINISH)
+BUILD_PROCESS_PHASES = (timing.CONFIG, timing.LOAD, timing.EXPAND, timing.ANNOTATE, timing.SEARCH, timing.FINISH)
 # Where the marker expansion's time goes (inside `markers: total`).
 WORK_PHASES = (timing.TABLES, timing.CHARTS, timing.OTHER, "markers: scan/parse")
 

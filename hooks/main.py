@@ -25,6 +25,8 @@ from atlas.errors import DataError, error_page  # noqa: E402
 from atlas.markers import MarkerError  # noqa: E402
 from atlas.registry import expand_page  # noqa: E402
 from atlas.safety import unsafe_urls  # noqa: E402
+from atlas import search_index  # noqa: E402
+from atlas.stubs import is_stub_page  # noqa: E402
 
 log = get_plugin_logger(__name__)
 # What the current build knows: its Site (reused while data and pages are unchanged, e.g. by the
@@ -139,6 +141,9 @@ def on_page_content(html: str, page, config, files, **kwargs) -> str:
     if unsafe:
         raise PluginError(f"content/{page.file.src_uri}: links must be http(s), relative or anchors; "
                           f"found {', '.join(repr(url) for url in unsafe[:3])}")
+    if config.plugins.get("material/search") is not None:  # it strips the marks after reading them
+        with timing.phase(timing.SEARCH):
+            html = search_index.mark_unindexed(html, model_page=is_stub_page(page.file.src_uri))
     return html
 
 
