@@ -19,13 +19,12 @@ from mkdocs.plugins import CombinedEvent, event_priority, get_plugin_logger
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # let tests and MkDocs import `atlas` alike
 
 import timing  # noqa: E402
-from atlas import workspace  # noqa: E402
+from atlas import search_index, workspace  # noqa: E402
 from atlas.context import Context, Site  # noqa: E402
 from atlas.errors import DataError, error_page  # noqa: E402
 from atlas.markers import MarkerError  # noqa: E402
 from atlas.registry import expand_page  # noqa: E402
 from atlas.safety import unsafe_urls  # noqa: E402
-from atlas import search_index  # noqa: E402
 from atlas.stubs import is_stub_page  # noqa: E402
 
 log = get_plugin_logger(__name__)

@@ -31,7 +31,12 @@ for a licence name ranked the licence page below pages that merely cite a licenc
 search plugin reads a page, `mark_unindexed` gives the elements that are not prose Material's own
 `data-search-exclude` attribute (the plugin skips them, then strips the attribute from the page, so
 the published HTML is unchanged); on a model page only the sections in `MODEL_SECTIONS_INDEXED` are
-kept, with the page title (the model's name).
+kept, with the page title (the model's name). The split drops the zero-width spaces that separate
+nothing (next to punctuation, spaces and tags): three bytes each.
+
+Synonyms: readers type 千问, 通义千问 or "license" where the pages say Qwen or "licence".
+`SYNONYMS` goes into each index's config, and the patched worker searches for the query as typed
+and, when it holds one of those words, also for the query with the word replaced.
 
 Loading: Material fetches the whole index (hundreds of KB) on every page view and builds it in the
 worker, before the reader has asked for anything. `patch_bundle` makes its main script wait until
