@@ -608,6 +608,14 @@ def write_report(results: dict) -> str:
                 + (f"{m['lcp_ms'] / 1000:.1f} s" if "lcp_ms" in m else "–") + " | "
                 + (f"{m['cls']:.3f}" if "cls" in m else "–") + " |")
         out("")
+        differences = [item.total - item.metrics["bytes"] for item in visits if "bytes" in item.metrics]
+        if differences:
+            out("Lighthouse's own total byte weight differs from these totals by "
+                f"{weight.kb(min(differences))}–{weight.kb(max(differences))} per page: Chromium reports no size "
+                "for the script of Material's search worker, which every page starts (the search index itself "
+                "waits until the search is opened); it is counted here from the server's Content-Length. "
+                "“other” is Material's fetch of the sitemap.")
+            out("")
         problems = [f"/{item.path}: {error}" for item in visits for error in item.errors]
         if problems:
             out("Problems seen while measuring: " + "; ".join(problems[:10]) + ".")

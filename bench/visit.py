@@ -4,7 +4,8 @@ The built site is served with gzip as GitHub Pages serves it (bench/serve.py). F
 
 - Bytes: the page is opened in Chromium (Playwright) with an empty cache on a phone-sized screen
   (Lighthouse's mobile one), and every response until the network is idle is summed as it came
-  over the wire (compressed body plus headers), by kind: HTML, CSS, JS, fonts, images, JSON, other.
+  over the wire (compressed body plus headers), by kind: HTML, CSS, JS, fonts, images, JSON, other
+  (Material's fetch of the sitemap).
   Only what the page requests on its own counts; the search index, for one, is fetched when the
   reader opens the search.
 - Lighthouse 12 (bench/package.json, installed by `make bench` with `npm ci`), mobile profile with
@@ -98,6 +99,8 @@ def page_kinds(content_dir: Path, catalog) -> list[tuple[str, str]]:
 
 def _byte_kind(resource_type: str, url: str, content_type: str) -> str:
     """Which of BYTE_KINDS a response counts under."""
+    if content_type.startswith("image/"):  # the favicon's request is of type "other"
+        return "images"
     if resource_type == "document":
         return "html"
     if resource_type == "stylesheet":
@@ -131,9 +134,12 @@ def measure_bytes(browser, url: str) -> tuple[int, dict[str, int], list[str]]:
                 continue  # data: URLs cost no download
             sizes = request.sizes()
             response = request.response()
-            content_type = (response.headers.get("content-type", "") if response else "")
-            kind = _byte_kind(request.resource_type, request.url, content_type)
-            counted[kind] += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+            headers = response.headers if response else {}
+            kind = _byte_kind(request.resource_type, request.url, headers.get("content-type", ""))
+            # Chromium reports no body size for a worker's own script (Lighthouse misses it too);
+            # the server's Content-Length is the size it sent.
+            body = sizes["responseBodySize"] or int(headers.get("content-length") or 0)
+            counted[kind] += body + sizes["responseHeadersSize"]
         return sum(1 for r in finished if urlsplit(r.url).scheme in ("http", "https")), counted, problems
     finally:
         context.close()

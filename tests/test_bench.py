@@ -100,6 +100,7 @@ def test_bench_measures_every_page_kind_in_both_languages(catalog):
     ("stylesheet", "http://h/a.css", "text/css", "css"),
     ("font", "http://h/a.woff2", "font/woff2", "fonts"),
     ("image", "http://h/a.svg", "image/svg+xml", "images"),
+    ("other", "http://h/favicon.png", "image/png", "images"),
     ("fetch", "http://h/search/search_index.json", "application/json", "json"),
     ("fetch", "http://h/sitemap.xml", "application/xml", "other"),
 ])

@@ -187,6 +187,7 @@ def test_marks_are_material_s_attribute_and_only_added_once():
     published HTML is unchanged), and marking twice changes nothing."""
     marked = search_index.mark_unindexed(PAGE)
     assert marked.count("data-search-exclude") == 6  # sup, table, p, a, pre, p
+    assert all(name.startswith("atlas-") for name in search_index.UNINDEXED_CLASSES)  # mark_unindexed's shortcut
     assert search_index.mark_unindexed(marked) == marked
     assert re.sub(r'\s?data-search-\w+="[^"]+"', "", marked) == PAGE  # the plugin's own pattern
 

@@ -159,6 +159,10 @@ def mark_unindexed(html: str, model_page: bool = False) -> str:
     def mark(match: re.Match) -> str:
         """The tag, marked if it opens an element to skip."""
         tag = match["tag"].lower()
+        if not (tag in UNINDEXED_TAGS or "atlas-" in match["attrs"]  # every class of UNINDEXED_CLASSES
+                or any(prefix in match["attrs"] for prefix in UNINDEXED_ID_PREFIXES)
+                or (model_page and HEADING.fullmatch(tag))):
+            return match[0]  # most tags: no attribute can make them skipped
         attributes = _attributes(match["attrs"])
         skip = (tag in UNINDEXED_TAGS
                 or not UNINDEXED_CLASSES.isdisjoint(attributes.get("class", "").split())
