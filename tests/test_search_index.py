@@ -228,6 +228,11 @@ def test_built_index_holds_prose_not_tables_or_citations(built_site, catalog, la
     for model in catalog.models.values():
         assert titles.get(f"models/{model.id}/") == search_index.clean_title(model.name), model.id
         assert f"models/{model.id}/#specs" not in titles
+    glossary = "".join(entry["text"] for entry in index["docs"] if entry["location"].startswith("glossary/#"))
+    glossary = glossary.replace("\u200b", "")
+    for term in catalog.terms.values():
+        assert getattr(term.term, lang) in glossary, term.id
+        assert getattr(term.definition, lang) not in glossary, term.id  # the definition is not indexed
     assert index["config"]["synonyms"] == search_index.SYNONYMS
     marked = [page for page in (built_site / ("" if lang == "zh" else "en")).rglob("*.html")
               if "data-search-exclude" in page.read_text(encoding="utf-8")]
