@@ -610,8 +610,9 @@ def write_report(results: dict) -> str:
         out("")
         differences = [item.total - item.metrics["bytes"] for item in visits if "bytes" in item.metrics]
         if differences:
+            spread = {weight.kb(min(differences)), weight.kb(max(differences))}
             out("Lighthouse's own total byte weight differs from these totals by "
-                f"{weight.kb(min(differences))}–{weight.kb(max(differences))} per page: Chromium reports no size "
+                f"{'–'.join(sorted(spread))} per page: Chromium reports no size "
                 "for the script of Material's search worker, which every page starts (the search index itself "
                 "waits until the search is opened); it is counted here from the server's Content-Length. "
                 "“other” is Material's fetch of the sitemap.")
