@@ -36,8 +36,12 @@ schemas: $(STAMP)  ## regenerate data/schemas/*.json and the field docs from the
 test: $(STAMP)  ## the whole test suite on two processes (browser tests skip locally without Chromium; fail in CI)
 	$(BIN)/python -m pytest --numprocesses 2 --dist load
 
-bench: $(STAMP)  ## build-time and page-weight benchmark; writes bench/REPORT.md and README's summary
-	$(BIN)/python bench/run.py --readme
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	cd bench && npm ci --no-audit --no-fund
+	touch $@
+
+bench: $(STAMP) bench/node_modules/.installed  ## build time, page weight, first visits and Lighthouse; writes bench/REPORT.md and README's summary
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python bench/run.py --readme
 
 clean:
 	rm -rf site .pytest_cache

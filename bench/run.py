@@ -13,9 +13,15 @@ when run with --readme.
 2. Hook time per phase, from hooks/timing.py: what the hooks spend in each phase of the build.
 3. Scaling: the same project with synthetic data ×10 and ×100 (bench/scale.py), built once each
    (the search dictionary made beforehand, as the ×1 builds find theirs remembered).
-4. Page weight of every page of the real site (bench/weight.py).
+4. Page weight of every page of the real site (bench/weight.py), and the size of each language's
+   search index.
+5. A reader's first visit (bench/visit.py): the last hooked build served with gzip as GitHub Pages
+   serves it (bench/serve.py); per page kind and language, the bytes Chromium downloads on load
+   and the Lighthouse 12 mobile scores.
 
-Usage: python bench/run.py [--runs N] [--factors 10,100] [--readme]
+Usage: python bench/run.py [--runs N] [--factors 10,100] [--lighthouse-runs N] [--readme]
+       python bench/run.py --visits-only [--readme]   (one build, section 5 and the index sizes
+                                                        measured again, the rest kept from the last run)
 """
 
 from __future__ import annotations
@@ -41,12 +47,17 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT / "hooks"))
 
 import scale  # noqa: E402
-import weight  # noqa: E402
 import timing  # noqa: E402
+import visit  # noqa: E402
+import weight  # noqa: E402
 
 PROJECT_PARTS = ("mkdocs.yml", "content", "data", "hooks", "overrides")
 CHART_JS_LIMIT = 500_000  # bytes gzip: plotly basic bundle + charts.js + locale
 HOOK_SHARE_LIMIT = 0.10
+SEARCH_INDEX_LIMIT = 60_000  # bytes gzip per language (tests/test_search_index.py asserts it too)
+PERFORMANCE_TARGET = 90  # Lighthouse mobile, every page
+ACCESSIBILITY_TARGET = 98
+SEARCH_INDEXES = {"zh": "search/search_index.json", "en": "en/search/search_index.json"}
 
 
 # ---------------------------------------------------------------------------
@@ -154,7 +165,7 @@ def phase_seconds(result: dict) -> dict[str, float]:
 
 
 # The hooks' phases, which together are all the time the hooks spend in a build.
-BUILD_PROCESS_PHASES = (timing.CONFIG, timing.LOAD, timing.EXPAND, timing.ANNOTATE, timing.FINISH)
+BUILD_PROCESS_PHASES = (timing.CONFIG, timing.LOAD, timing.EXPAND, timing.ANNOTATE, timing.SEARCH, timing.FINISH)
 # Where the marker expansion's time goes (inside `markers: total`).
 WORK_PHASES = (timing.TABLES, timing.CHARTS, timing.OTHER, "markers: scan/parse")
 
@@ -203,14 +214,25 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "7")))
     parser.add_argument("--factors", default=os.environ.get("BENCH_FACTORS", "10,100"))
     parser.add_argument("--readme", action="store_true", help="also update README.md's bench summary")
+    parser.add_argument("--lighthouse-runs", type=int, default=int(os.environ.get("BENCH_LIGHTHOUSE_RUNS", "1")),
+                        help="Lighthouse runs per page (the median of each figure is reported)")
     parser.add_argument("--report-only", action="store_true",
                         help="rewrite REPORT.md (and with --readme the summary) from bench/work/results.json")
+    parser.add_argument("--visits-only", action="store_true",
+                        help="build once and measure section 5 and the search indexes again, keeping the "
+                             "other figures of bench/work/results.json")
     args = parser.parse_args()
     if args.report_only:
         print(write_report(json.loads((WORK / "results.json").read_text(encoding="utf-8"))))
         if args.readme:
             update_readme()
         return
+    if args.visits_only:
+        visits_only(args.lighthouse_runs)
+        if args.readme:
+            update_readme()
+        return
+    visit.check_tools()  # before the builds: a missing tool should not cost their minutes
     factors = [int(f) for f in args.factors.split(",") if f.strip()]
     started = time.perf_counter()
 
@@ -268,15 +290,56 @@ def main() -> None:
     site = sites / f"hooked-{args.runs - 1}"
     pages = weight.weigh_site(site, site_base_path(hooked))
     scripts = {s: weight.sizes(site / s)[1] for page in pages for s in page.scripts}
+    print("5. first visits: bytes and Lighthouse", flush=True)
+    visits, load = measure_visits(site, hooked, args.lighthouse_runs)
     results = {"runs": args.runs, "capture_warnings": capture_result["warnings"], "with_hooks": with_hooks,
                "without": without, "comparison": comparison, "scaling": scaling,
                "pages": [dataclasses.asdict(page) for page in pages], "script_gzip": scripts,
+               "search_index": search_index_sizes(site), "visits": visit.as_dicts(visits), "load": load,
+               "lighthouse_runs": args.lighthouse_runs, "lighthouse": visit.lighthouse_version(),
                "elapsed": time.perf_counter() - started, "date": dt.date.today().isoformat()}
     (WORK / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     report = write_report(results)
     print(report)
     if args.readme:
         update_readme()
+
+
+def search_index_sizes(site: Path) -> dict[str, list[int]]:
+    """language -> [raw, gzip] bytes of its search index."""
+    return {lang: list(weight.sizes(site / path)) for lang, path in SEARCH_INDEXES.items() if (site / path).is_file()}
+
+
+def measure_visits(site: Path, project: Path, lighthouse_runs: int) -> tuple[list[visit.Visit], list[float]]:
+    """Section 5 on a built site of `project`, and the machine's load averages (1, 5, 15 min) after it:
+    Lighthouse scales the CPU time it observes, so a busy machine lowers the performance scores."""
+    from atlas import workspace
+
+    visits = visit.measure_site(site, project / "content", workspace.load(project / "data"), lighthouse_runs)
+    return visits, list(os.getloadavg())
+
+
+def visits_only(lighthouse_runs: int) -> None:
+    """Build the project once and measure the first visits and search indexes again; the other
+    figures come from the last full run's results.json."""
+    visit.check_tools()
+    saved = WORK / "results.json"
+    if not saved.is_file():
+        raise SystemExit("bench: --visits-only needs bench/work/results.json from a full `make bench`")
+    results = json.loads(saved.read_text(encoding="utf-8"))
+    project = WORK / "visits"
+    if project.exists():
+        shutil.rmtree(project)
+    copy_project(project)
+    site = WORK / "sites" / "visits"
+    build(project, site)
+    print("5. first visits: bytes and Lighthouse", flush=True)
+    visits, load = measure_visits(site, project, lighthouse_runs)
+    results.update(search_index=search_index_sizes(site), visits=visit.as_dicts(visits), load=load,
+                   lighthouse_runs=lighthouse_runs, lighthouse=visit.lighthouse_version(),
+                   visits_date=dt.date.today().isoformat())
+    saved.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print(write_report(results))
 
 
 # ---------------------------------------------------------------------------
@@ -498,10 +561,81 @@ def write_report(results: dict) -> str:
     out("</details>")
     out("")
 
+    # 5 ---------------------------------------------------------------------
+    visits = visit.from_dicts(results.get("visits") or [])
+    indexes = results.get("search_index") or {}
+    out("## 5. A reader's first visit: bytes and Lighthouse")
+    out("")
+    if indexes:
+        too_big = {lang: size for lang, (_, size) in indexes.items() if size > SEARCH_INDEX_LIMIT}
+        verdicts["search"] = (not too_big, "search index " + ", ".join(
+            f"{lang} {weight.kb(size)}" for lang, (_, size) in indexes.items()) + " gzip (target ≤ 60 KB per language)")
+        out("Search index per language (fetched only when the reader opens the search, so not in the figures "
+            "below): " + "; ".join(f"{lang} **{weight.kb(gz)} gzip** ({weight.kb(raw)} raw)"
+                                   for lang, (raw, gz) in indexes.items()) + ".")
+        out("")
+    if visits:
+        if results.get("visits_date"):
+            out(f"Measured again on {results['visits_date']} (`--visits-only`), on a fresh build of the project.")
+            out("")
+        out("The last hooked build, served with gzip as GitHub Pages serves it (bench/serve.py). **Bytes**: "
+            "the page opened in Chromium (Playwright) with an empty cache on Lighthouse's phone screen "
+            "(412×823), every response until the network is idle summed as it came over the wire "
+            "(compressed body plus headers). **Lighthouse** "
+            f"{results.get('lighthouse', '12')}, mobile profile with its simulated throttling, "
+            f"{results.get('lighthouse_runs', 1)} run(s) per page (medians); TBT is the total blocking time, "
+            "LCP the largest contentful paint, CLS the layout shift."
+            + (" Lighthouse scales the CPU time it observes, so a busy machine lowers the performance scores: "
+               f"the load average after the measurements was {' / '.join(f'{v:.1f}' for v in results['load'])} "
+               f"(1 / 5 / 15 min) on {os.cpu_count()} CPUs." if results.get("load") else ""))
+        out("")
+        out("| kind | page | requests | HTML | CSS | JS | JSON | images | fonts | other | **total** | "
+            "perf. | access. | best pr. | SEO | TBT | LCP | CLS |")
+        out("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for item in visits:
+            b, sc, m = item.bytes, item.scores, item.metrics
+
+            def score(name, scores=sc):
+                """A score, or a dash when Lighthouse gave none."""
+                return f"{scores[name]:.0f}" if name in scores else "–"
+
+            out(f"| {item.kind} | /{item.path} | {item.requests} | "
+                + " | ".join(weight.kb(b[kind]) if b.get(kind) else "–"
+                             for kind in ("html", "css", "js", "json", "images", "fonts", "other"))
+                + f" | **{weight.kb(item.total)}** | {score('performance')} | {score('accessibility')} | "
+                f"{score('best-practices')} | {score('seo')} | "
+                + (f"{m['tbt_ms']:.0f} ms" if "tbt_ms" in m else "–") + " | "
+                + (f"{m['lcp_ms'] / 1000:.1f} s" if "lcp_ms" in m else "–") + " | "
+                + (f"{m['cls']:.3f}" if "cls" in m else "–") + " |")
+        out("")
+        differences = [item.total - item.metrics["bytes"] for item in visits if "bytes" in item.metrics]
+        if differences:
+            spread = {weight.kb(min(differences)), weight.kb(max(differences))}
+            out("Lighthouse's own total byte weight differs from these totals by "
+                f"{'–'.join(sorted(spread))} per page: Chromium reports no size "
+                "for the script of Material's search worker, which every page starts (the search index itself "
+                "waits until the search is opened); it is counted here from the server's Content-Length. "
+                "“other” is Material's fetch of the sitemap.")
+            out("")
+        problems = [f"/{item.path}: {error}" for item in visits for error in item.errors]
+        if problems:
+            out("Problems seen while measuring: " + "; ".join(problems[:10]) + ".")
+            out("")
+        for key, category, target in (("performance", "performance", PERFORMANCE_TARGET),
+                                      ("accessibility", "accessibility", ACCESSIBILITY_TARGET)):
+            below = sorted((item.scores.get(category, 0), item.path) for item in visits
+                           if item.scores.get(category, 0) < target)
+            verdicts[key] = (not below, f"Lighthouse {category} ≥ {target} on every page measured"
+                             + (f" ({len(below)} of {len(visits)} below; lowest {below[0][0]:.0f} on /{below[0][1]})"
+                                if below else ""))
+    else:
+        out("Not measured in this run.")
+        out("")
+
     # Verdict ---------------------------------------------------------------
     out("## Targets")
     out("")
-    for key in ("hooks", "linear", "plotly", "chartjs"):
+    for key in ("hooks", "linear", "plotly", "chartjs", "search", "performance", "accessibility"):
         if key in verdicts:
             ok, text = verdicts[key]
             out(f"- {'met' if ok else '**not met**'}: {text}")
@@ -509,7 +643,7 @@ def write_report(results: dict) -> str:
     out(NOTES)
     text = "\n".join(lines)
     (BENCH / "REPORT.md").write_text(text, encoding="utf-8")
-    summary = summary_block(t_hooks, t_plain, added, hooks_sum, scaling, plain_pages, chart_pages, verdicts)
+    summary = summary_block(t_hooks, t_plain, added, hooks_sum, scaling, plain_pages, chart_pages, verdicts, visits)
     (WORK / "summary.md").write_text(summary, encoding="utf-8")
     return text
 
@@ -541,7 +675,7 @@ Separate profiling runs, not regenerated by `make bench`; re-check them when the
 """
 
 
-def summary_block(t_hooks, t_plain, added, hooks_sum, scaling, plain_pages, chart_pages, verdicts) -> str:
+def summary_block(t_hooks, t_plain, added, hooks_sum, scaling, plain_pages, chart_pages, verdicts, visits) -> str:
     """The few lines README.md shows under its bench-summary marker."""
     rows = [f"- Build (both languages): {t_hooks:.1f} s with hooks, {t_plain:.1f} s for the same pages "
             f"pre-rendered: hooks add {added:+.1%} ({hooks_sum:.2f} s of hook work, all in the build process)."]
@@ -555,6 +689,22 @@ def summary_block(t_hooks, t_plain, added, hooks_sum, scaling, plain_pages, char
         rows.append(f"- Page weight (gzip, HTML+JS+CSS): median {median_plain / 1000:.0f} KB without charts"
                     + (f", {statistics.median(p.total[1] for p in chart_pages) / 1000:.0f} KB with charts"
                        if chart_pages else "") + ".")
+    if visits:
+        by_kind: dict[str, list[visit.Visit]] = {}
+        for item in visits:
+            by_kind.setdefault(item.kind, []).append(item)
+
+        def span(values, unit_format):
+            """'a' or 'a–b' for the smallest and largest of `values`."""
+            low, high = min(values), max(values)
+            return unit_format(low) if unit_format(low) == unit_format(high) else \
+                f"{unit_format(low)}–{unit_format(high)}"
+
+        rows.append("- A first visit (gzip, all it downloads on load, both languages): " + ", ".join(
+            f"{kind} {span([item.total for item in items], lambda v: f'{v / 1000:.0f}')} KB"
+            for kind, items in by_kind.items()) + ". Lighthouse mobile: " + ", ".join(
+            f"{name} {span([item.scores[name] for item in visits if name in item.scores], lambda v: f'{v:.0f}')}"
+            for name in visit.CATEGORIES if any(name in item.scores for item in visits)) + " (bench/REPORT.md §5).")
     rows.append("- Targets: " + "; ".join(f"{'met' if ok else 'NOT met'} — {text}" for ok, text in verdicts.values()) + ".")
     rows.append("")
     rows.append("Reproducible builds: `tests/test_reproducible.py` compares the session's build with a second "

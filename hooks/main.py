@@ -20,13 +20,13 @@ from mkdocs.structure.files import File, Files
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # let tests and MkDocs import `atlas` alike
 
 import timing  # noqa: E402
-from atlas import workspace  # noqa: E402
+from atlas import search_index, workspace  # noqa: E402
 from atlas.context import Context, Site  # noqa: E402
 from atlas.errors import DataError, error_page  # noqa: E402
 from atlas.markers import MarkerError  # noqa: E402
 from atlas.registry import expand_page  # noqa: E402
 from atlas.safety import unsafe_urls  # noqa: E402
-from atlas.stubs import is_stub, stub_pages, walk_order  # noqa: E402
+from atlas.stubs import is_stub, is_stub_page, stub_pages, walk_order  # noqa: E402
 
 log = get_plugin_logger(__name__)
 # What the current build knows: its Site (reused while data and pages are unchanged, e.g. by the
@@ -168,6 +168,9 @@ def on_page_content(html: str, page, config, files, **kwargs) -> str:
     if unsafe:
         raise PluginError(f"content/{page.file.src_uri}: links must be http(s), relative or anchors; "
                           f"found {', '.join(repr(url) for url in unsafe[:3])}")
+    if config.plugins.get("material/search") is not None:  # it strips the marks after reading them
+        with timing.phase(timing.SEARCH):
+            html = search_index.mark_unindexed(html, model_page=is_stub_page(page.file.src_uri))
     return html
 
 

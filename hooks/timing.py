@@ -18,8 +18,9 @@ CHARTS = "markers: charts"
 OTHER = "markers: other"
 EXPAND = "markers: total"  # the whole expand_page call, including scanning and argument parsing
 ANNOTATE = "glossary annotation"
+SEARCH = "search marks"  # on_page_content: what the search index leaves out of each page
 FINISH = "finish"  # after the last language: 404 pages, search indexes, downloads
-PHASES = (CONFIG, LOAD, TABLES, CHARTS, OTHER, EXPAND, ANNOTATE, FINISH)
+PHASES = (CONFIG, LOAD, TABLES, CHARTS, OTHER, EXPAND, ANNOTATE, SEARCH, FINISH)
 
 _seconds: dict[str, float] = {}
 _calls: dict[str, int] = {}

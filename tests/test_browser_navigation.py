@@ -125,6 +125,26 @@ def test_english_search_lists_english_pages_only(search_page, server, query):
     check_results(server, "en/", query, search(search_page("en/"), query), EN_QUERIES[query])
 
 
+@pytest.mark.parametrize("lang_root", ["", "en/"])
+def test_search_knows_other_spellings(search_page, server, lang_root):
+    """千问 and 通义千问 find Qwen (on the Chinese site the home page, which names both, comes first);
+    千问3 finds what Qwen3 finds; "license" and "licence" put the licence page first."""
+    page = search_page(lang_root)
+    paths = {query: [below(server.root, href)[len(lang_root):] for href in search(page, query)]
+             for query in ("千问", "通义千问", "千问3", "Qwen", "Qwen3", "license", "licence")}
+    for query in ("千问", "通义千问"):
+        if lang_root:  # English pages do not say 千问: the best page for Qwen comes first
+            assert paths[query][0] == paths["Qwen"][0], (query, paths[query], paths["Qwen"])
+        else:
+            assert paths[query][0] == "", (query, paths[query])
+    for query in ("license", "licence"):
+        assert paths[query][0] == "licenses/", (query, paths[query])
+    assert paths["千问3"] == paths["Qwen3"]
+    search(page, "千问3")
+    marked = page.eval_on_selector_all(".md-search-result__item:first-child mark", "els => els.map(e => e.textContent)")
+    assert any(word.lower().startswith("qwen3") for word in marked), marked  # the best match shows Qwen3
+
+
 def test_search_result_titles_have_no_zero_width_characters(search_page):
     """Result titles show no U+200B left over from jieba segmentation."""
     page = search_page("")

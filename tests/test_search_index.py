@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas import jieba_dict, search_index, workspace
+from atlas import jieba_dict, search_index, stubs, workspace
 
 ZW = "\u200b"
 CONFIG = {"lang": ["zh", "en"], "separator": "[\\s\\u200b]+", "pipeline": ["trimmer"], "fields": {}}
@@ -49,7 +50,7 @@ def test_split_keeps_config_and_extra_fields_and_does_not_mutate():
     before = json.dumps(index, sort_keys=True)
     parts = search_index.split_index(index)
     assert json.dumps(index, sort_keys=True) == before
-    assert parts["zh"]["config"] == CONFIG and parts["en"]["config"] == CONFIG
+    assert parts["zh"]["config"] == parts["en"]["config"] == {**CONFIG, "synonyms": search_index.SYNONYMS}
     assert parts["en"]["docs"][1]["boost"] == 2
 
 
@@ -70,6 +71,16 @@ def test_split_of_a_single_language_index_is_identity_apart_from_titles():
     parts = search_index.split_index(index)
     assert parts["zh"]["docs"] == index["docs"]
     assert parts["en"]["docs"] == []
+
+
+def test_split_drops_only_the_zero_width_spaces_that_separate_nothing():
+    """A zero-width space next to a separator, a tag or an end of the text goes; one between two
+    Chinese words stays (it is what splits them)."""
+    index = {"config": {**CONFIG, "separator": "[\\s\\u200b\\u3000\\-、。，．？！；]+"}, "docs": [
+        {"location": "a/", "title": "A", "text": f"<p>{ZW}混合{ZW}专家{ZW}，{ZW}模型{ZW} MoE {ZW}路由{ZW}</p>"}]}
+    text = search_index.split_index(index)["zh"]["docs"][0]["text"]
+    assert text == f"<p>混合{ZW}专家，模型 MoE 路由</p>"
+    assert search_index.split_index(search_index.split_index(index)["zh"])["zh"]["docs"][0]["text"] == text
 
 
 def test_clean_title():
@@ -123,6 +134,109 @@ def test_split_search_index_without_an_index_does_nothing(tmp_path):
     """No search index (search disabled): nothing is written."""
     workspace.split_search_index(tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------
+# What is indexed
+# ---------------------------------------------------------------------------
+
+PAGE = """<h1 id="qwen3">Qwen3</h1>
+<p>Prose about Qwen3<sup class="atlas-ref"><a href="https://example.org" title="t">[Qwen blog]</a></sup>.</p>
+<div class="atlas-table atlas-no-terms"><table><tr><td>cell-value</td></tr></table></div>
+<p class="atlas-correction-sources">Sources: <a class="atlas-cite" href="https://example.org">Report</a></p>
+<div class="highlight"><pre><code>code-block</code></pre></div>
+<dl><dt>MoE <span>混合专家</span></dt><dd><p class="atlas-definition">definition-text</p>
+<p class="atlas-aliases">Also: mixture of experts</p></dd></dl>
+<h2 id="specs">Key facts</h2><p>spec-text</p>
+<h2 id="notes">Notes</h2><p>note-text</p>
+"""
+
+
+def indexed(html: str) -> list[tuple[str, str]]:
+    """(title, text) of each section Material's own search parser would index."""
+    from material.plugins.search.plugin import Parser
+
+    parser = Parser()
+    parser.feed(html)
+    parser.close()
+    return [("".join(section.title), "".join(section.text)) for section in parser.data if not section.is_excluded()]
+
+
+def test_marked_page_keeps_prose_headings_and_terms_but_not_tables_citations_or_code():
+    """Material's parser, given a marked page, indexes the prose, the headings, the glossary
+    term and its aliases, and none of the table cells, citation tags, source lines, code blocks
+    and definitions."""
+    pytest.importorskip("material")
+    text = " ".join(f"{title} {body}" for title, body in indexed(search_index.mark_unindexed(PAGE)))
+    for kept in ("Qwen3", "Prose about Qwen3", "MoE", "混合专家", "mixture of experts", "Key facts", "spec-text"):
+        assert kept in text
+    for left_out in ("cell-value", "[Qwen blog]", "Report", "code-block", "definition-text"):
+        assert left_out not in text
+
+
+def test_a_model_page_keeps_its_name_and_notes_only():
+    """On a model page the sections other than its notes are left out; the title stays."""
+    pytest.importorskip("material")
+    sections = indexed(search_index.mark_unindexed(PAGE, model_page=True))
+    assert [title for title, _ in sections] == ["Qwen3", "Notes"]
+    assert "spec-text" not in " ".join(text for _, text in sections)
+
+
+def test_marks_are_material_s_attribute_and_only_added_once():
+    """The mark is the attribute the search plugin strips from the page after reading it (so the
+    published HTML is unchanged), and marking twice changes nothing."""
+    marked = search_index.mark_unindexed(PAGE)
+    assert marked.count("data-search-exclude") == 6  # sup, table, p, a, pre, p
+    assert all(name.startswith("atlas-") for name in search_index.UNINDEXED_CLASSES)  # mark_unindexed's shortcut
+    assert search_index.mark_unindexed(marked) == marked
+    assert re.sub(r'\s?data-search-\w+="[^"]+"', "", marked) == PAGE  # the plugin's own pattern
+
+
+def test_is_stub_page():
+    """Generated model pages are models/<id>.md in either language, not the hand-written index."""
+    assert stubs.is_stub_page("models/qwen3-32b.md") and stubs.is_stub_page("models/qwen3-32b.en.md")
+    assert not stubs.is_stub_page("models/index.md") and not stubs.is_stub_page("models/index.en.md")
+    assert not stubs.is_stub_page("moe.md") and not stubs.is_stub_page("x/models/a.md")
+
+
+# ---------------------------------------------------------------------------
+# The built indexes
+# ---------------------------------------------------------------------------
+
+INDEX_GZIP_LIMIT = 60_000  # bytes per language (gzip, as a browser fetches it)
+LANGUAGE_INDEXES = {"zh": Path("search/search_index.json"), "en": Path("en/search/search_index.json")}
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGE_INDEXES))
+def test_built_index_is_small(built_site, lang):
+    """Each language's index is at most 60 KB gzip (it was 113-138 KB with every table and citation)."""
+    data = (built_site / LANGUAGE_INDEXES[lang]).read_bytes()
+    size = len(gzip.compress(data, compresslevel=6, mtime=0))
+    assert size <= INDEX_GZIP_LIMIT, f"{lang} search index: {size:,} bytes gzip"
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGE_INDEXES))
+def test_built_index_holds_prose_not_tables_or_citations(built_site, catalog, lang):
+    """The index has every page and model name but no citation tag, no licence-table summary and
+    no spec section of a model page; and no published page keeps a search mark."""
+    index = json.loads((built_site / LANGUAGE_INDEXES[lang]).read_text(encoding="utf-8"))
+    text = "\n".join(entry["text"] for entry in index["docs"])
+    titles = {entry["location"]: entry["title"] for entry in index["docs"]}
+    assert "<sup>" not in text
+    for licence in catalog.licenses.values():
+        assert getattr(licence.summary, lang).replace(" ", "")[:40] not in text.replace("\u200b", "").replace(" ", "")
+    for model in catalog.models.values():
+        assert titles.get(f"models/{model.id}/") == search_index.clean_title(model.name), model.id
+        assert f"models/{model.id}/#specs" not in titles
+    glossary = "".join(entry["text"] for entry in index["docs"] if entry["location"].startswith("glossary/#"))
+    glossary = glossary.replace("\u200b", "")
+    for term in catalog.terms.values():
+        assert getattr(term.term, lang) in glossary, term.id
+        assert getattr(term.definition, lang) not in glossary, term.id  # the definition is not indexed
+    assert index["config"]["synonyms"] == search_index.SYNONYMS
+    marked = [page for page in (built_site / ("" if lang == "zh" else "en")).rglob("*.html")
+              if "data-search-exclude" in page.read_text(encoding="utf-8")]
+    assert not marked
 
 
 # ---------------------------------------------------------------------------

@@ -34,6 +34,12 @@ def stub_pages(catalog: Catalog) -> dict[str, str]:
     return pages
 
 
+def is_stub_page(src_uri: str) -> bool:
+    """True if a page source path (`models/<id>.md`, `models/<id>.en.md`) is a generated model page."""
+    folder, _, name = src_uri.rpartition("/")
+    return folder == STUB_DIR and name not in ("index.md", "index.en.md")
+
+
 def is_stub(text: str) -> bool:
     """True if a page's text was written from stub_pages (its first lines carry the mark)."""
     return STUB_MARK in text[:4096]
