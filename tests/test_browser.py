@@ -20,13 +20,16 @@ pytestmark = pytest.mark.browser
 pytest_plugins = ["browser_fixtures"]
 
 def wait_until_charts_drawn(page) -> int:
-    """Wait until every chart of the page has drawn an SVG; the number of charts (fails naming the others)."""
+    """Scroll to every chart of the page as a reader would (a chart is drawn when it comes into view)
+    and wait until each has drawn an SVG; the number of charts (fails naming the others)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     undrawn = """() => [...document.querySelectorAll('.atlas-chart__plot')]
         .filter(plot => !(plot.hasAttribute('data-rendered') && plot.querySelector('svg')))
         .map(plot => plot.getAttribute('data-chart'))"""
     assert page.locator(".atlas-chart__plot").count(), f"no chart (.atlas-chart__plot) on {page.url}"
+    for index in range(page.locator(".atlas-chart__frame").count()):
+        page.locator(".atlas-chart__frame").nth(index).scroll_into_view_if_needed()
     try:
         page.wait_for_function(f"() => ({undrawn})().length === 0", timeout=20_000)
     except PlaywrightTimeout:
