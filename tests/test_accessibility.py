@@ -1,0 +1,81 @@
+"""Accessibility in a real browser: axe-core finds no serious or critical violation on one page of
+each kind, in both languages, in the light and the dark palette.
+
+axe-core comes from the pinned PyPI package axe-playwright-python (requirements.lock), which ships
+axe.min.js; it is injected into the page from that file, so nothing is fetched from another host.
+The pages are the kinds of tests/browser_fixtures.py (home, prose, chart, table, model, glossary,
+data, 404) plus the chart pages a reader meets first (benchmarks, timeline) and the fact-check
+ledger; charts are scrolled into view and drawn before the check, so the drawn chart is checked,
+not its stand-in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser_fixtures import KINDS, LANGS, in_lang
+
+pytestmark = pytest.mark.browser
+
+pytest_plugins = ["browser_fixtures"]
+
+# Pages beyond one per kind that the issue names: the chart pages readers land on, and the ledger.
+EXTRA_PAGES = ("benchmarks/", "timeline/", "fact-check/")
+BLOCKING = ("serious", "critical")
+# The rules whose outcome depends on the palette, checked again in the dark one.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
+
+@pytest.fixture(scope="module")
+def axe_script() -> str:
+    """axe.min.js as shipped by the pinned axe-playwright-python package."""
+    try:
+        import axe_playwright_python
+    except ImportError:
+        pytest.fail("axe-playwright-python is not installed (pip install -r requirements.lock)")
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+
+
+def violations(page, axe_script: str, rules: list[str] | None = None) -> list[str]:
+    """Serious and critical axe-core violations of the page as it is now (all rules, or only `rules`),
+    one line per rule."""
+    page.evaluate(axe_script)
+    options = {"resultTypes": ["violations"]} | ({"runOnly": {"type": "rule", "values": rules}} if rules else {})
+    result = page.evaluate("options => axe.run(document, options)", options)
+    return [f"{rule['impact']} {rule['id']} ({rule['help']}) at {[node['target'] for node in rule['nodes'][:3]]}"
+            for rule in result["violations"] if rule["impact"] in BLOCKING]
+
+
+def draw_charts(page) -> None:
+    """Scroll each chart into view and wait until it is drawn (charts draw when seen)."""
+    frames = page.locator(".atlas-chart__frame")
+    for index in range(frames.count()):
+        frames.nth(index).scroll_into_view_if_needed()
+    if frames.count():
+        page.wait_for_function("""() => [...document.querySelectorAll('.atlas-chart__plot')]
+            .every(plot => plot.hasAttribute('data-rendered'))""", timeout=20_000)
+
+
+def set_palette(page, scheme: str) -> None:
+    """Switch Material's palette by clicking its toggle until the body carries `scheme`."""
+    for _ in range(3):
+        if page.get_attribute("body", "data-md-color-scheme") == scheme:
+            return
+        page.click("form[data-md-component=palette] label:not([hidden])")
+    assert page.get_attribute("body", "data-md-color-scheme") == scheme
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_serious_accessibility_violation(page, server, samples, axe_script, lang):
+    """One page of each kind (and the named extra pages): no serious or critical violation in the light
+    palette, and none of the colour rules in the dark one."""
+    paths = list(dict.fromkeys([samples[kind] for kind in KINDS] + list(EXTRA_PAGES)))
+    problems = []
+    for path in paths:
+        page.goto(server.url(in_lang(path, lang)))
+        draw_charts(page)
+        for scheme, rules in (("default", None), ("slate", COLOUR_RULES)):
+            set_palette(page, scheme)
+            problems += [f"{in_lang(path, lang)} [{scheme}]: {line}" for line in violations(page, axe_script, rules)]
+    assert not problems, "\n".join(problems)
