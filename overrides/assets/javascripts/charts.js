@@ -1,9 +1,10 @@
 /*
  * Qwen Atlas charts. Draws each `.atlas-chart__plot` from the figure JSON that
  * hooks/atlas/charts.py embeds next to it, with the vendored plotly.js basic bundle, when the
- * chart scrolls into view: until then its data table stands in a frame of the chart's final
- * height (CSS, from the template), and plotly itself is fetched only when the first chart nears
- * the viewport, so a page costs no plotly parsing until a chart is about to be seen. Once drawn,
+ * chart scrolls into view (half of it): until then its data table stands in a frame of the
+ * chart's final height (CSS, from the template); plotly is downloaded when the first chart nears
+ * the viewport and run when the first chart is seen, so a page costs no plotly parsing until a
+ * reader looks at a chart. Once drawn,
  * the table moves into the caption's "data table" toggle. Makes no request to another host.
  * Colours follow Material's palette (CSS variables), hover labels included, and change live
  * when the reader toggles light/dark; one ResizeObserver keeps every chart as wide as its
@@ -15,7 +16,13 @@
   var NARROW = 600; // px: below this a chart gets its compact layout (figures.NARROW_WIDTH)
   var LEGEND_ROW = 19; // px per legend row (figures.LEGEND_ROW)
   var LEGEND_ENTRY_EXTRA = 50; // legend symbol and gaps, which plotly adds to entrywidth
-  var NEAR = "400px 0px"; // start fetching plotly when a chart is this close to the viewport
+  var NEAR = "400px 0px"; // start downloading plotly when a chart is this close to the viewport
+  /* A chart is drawn once half of it (or half the screen, for a chart taller than that) is in
+     view: a chart that only peeks in at the bottom edge leaves its data table there until the
+     reader scrolls, and plotly is run (its parse and first draw are the page's longest tasks)
+     only for a chart the reader is looking at. */
+  var SEEN = 0.5;
+  var STEPS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
   var script = document.currentScript;
   var sources = {
     plotly: script && script.getAttribute("data-plotly"),
@@ -25,8 +32,10 @@
   var probe = null;
   var plotlyReady = null;
   var resizer = typeof ResizeObserver === "function" ? new ResizeObserver(onResize) : null;
-  var watcher = typeof IntersectionObserver === "function"
-    ? new IntersectionObserver(onIntersect, { rootMargin: NEAR }) : null;
+  var hasObserver = typeof IntersectionObserver === "function";
+  var nearby = hasObserver ? new IntersectionObserver(onNear, { rootMargin: NEAR }) : null;
+  var watcher = hasObserver ? new IntersectionObserver(onIntersect, { threshold: STEPS }) : null;
+  var preloaded = false;
 
   /* Load a script of the site once; resolves when it has run. */
   function loadScript(src) {
@@ -251,11 +260,29 @@
     });
   }
 
+  /* A chart nears the viewport: download plotly (and its locale) without running it yet. */
+  function onNear(entries) {
+    if (preloaded || !entries.some(function (entry) { return entry.isIntersecting; })) return;
+    preloaded = true;
+    nearby.disconnect();
+    [sources.plotly, sources.locale].forEach(function (src) {
+      if (!src) return;
+      var link = document.createElement("link");
+      link.rel = "preload";
+      link.as = "script";
+      link.href = src;
+      document.head.appendChild(link);
+    });
+  }
+
+  /* A chart is seen (see SEEN): draw it. */
   function onIntersect(entries) {
+    var screen = window.innerHeight || document.documentElement.clientHeight;
     entries.forEach(function (entry) {
-      if (!entry.isIntersecting) return;
+      var needed = Math.min(entry.boundingClientRect.height, screen) * SEEN;
+      if (!entry.isIntersecting || entry.intersectionRect.height < needed - 1) return;
       watcher.unobserve(entry.target);
-      draw(entry.target);
+      draw(entry.target.querySelector(".atlas-chart__plot"));
     });
   }
 
@@ -291,8 +318,9 @@
     });
     document.querySelectorAll(".atlas-chart__plot[data-chart]").forEach(function (el) {
       if (el.hasAttribute("data-rendered")) return;
-      if (watcher) watcher.observe(el);
-      else draw(el);
+      if (!watcher) return draw(el);
+      watcher.observe(el.parentNode); // the frame: the plot itself is empty until drawn
+      nearby.observe(el.parentNode);
     });
   }
 
