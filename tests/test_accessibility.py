@@ -4,7 +4,7 @@ each kind, in both languages, in the light palette, and no colour problem in the
 axe-core comes from the pinned PyPI package axe-playwright-python (requirements.lock), which ships
 axe.min.js; it is injected into the page from that file, so nothing is fetched from another host.
 The pages are the kinds of tests/browser_fixtures.py (home, prose, chart, table, model, glossary,
-data, 404) plus the benchmarks page and the fact-check ledger; charts are scrolled into view and
+data, 404) plus the benchmarks page, the fact-check ledger and the changelog; charts are scrolled into view and
 drawn before the check, so the drawn chart is checked, not its stand-in.
 """
 
@@ -19,9 +19,9 @@ pytestmark = pytest.mark.browser
 
 pytest_plugins = ["browser_fixtures"]
 
-# Pages beyond one per kind: the benchmarks page (its score chart has a design of its own) and the
-# fact-check ledger (a template of its own).
-EXTRA_PAGES = ("benchmarks/", "fact-check/")
+# Pages beyond one per kind: the benchmarks page (its score chart has a design of its own), and the
+# fact-check ledger and the changelog (templates of their own).
+EXTRA_PAGES = ("benchmarks/", "fact-check/", "changelog/")
 BLOCKING = ("serious", "critical")
 # The rules whose outcome depends on the palette, checked again in the dark one.
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
