@@ -4,8 +4,8 @@ each kind, in both languages, in the light palette, and no colour problem in the
 axe-core comes from the pinned PyPI package axe-playwright-python (requirements.lock), which ships
 axe.min.js; it is injected into the page from that file, so nothing is fetched from another host.
 The pages are the kinds of tests/browser_fixtures.py (home, prose, chart, table, model, glossary,
-data, 404) plus the benchmarks page, the fact-check ledger and the changelog; charts are scrolled into view and
-drawn before the check, so the drawn chart is checked, not its stand-in.
+data, 404) plus the benchmarks page, the fact-check ledger and the changelog; charts are scrolled
+into view and drawn before the check, so the drawn chart is checked, not its stand-in.
 """
 
 from __future__ import annotations
