@@ -27,9 +27,8 @@ serve: $(STAMP)  ## serve at http://127.0.0.1:8000/ with live reload (also on da
 build: $(STAMP)  ## build into site/ with --strict
 	$(BIN)/mkdocs build --strict --clean
 
-check: $(STAMP)  ## validate all data, printing every problem as file:line
-	$(BIN)/python -m atlas.workspace check
-	$(BIN)/python -m atlas.workspace schemas --check
+check: $(STAMP)  ## check all data and pages, printing every problem as file:line; then the schemas' freshness
+	$(BIN)/python -m atlas.workspace check; found=$$?; $(BIN)/python -m atlas.workspace schemas --check && exit $$found
 
 schemas: $(STAMP)  ## regenerate data/schemas/*.json and the field docs from the pydantic models
 	$(BIN)/python -m atlas.workspace schemas

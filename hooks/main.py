@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # let tests and MkDocs import `atlas` alike
 
@@ -25,11 +26,12 @@ from atlas.errors import DataError, error_page  # noqa: E402
 from atlas.markers import MarkerError  # noqa: E402
 from atlas.registry import expand_page  # noqa: E402
 from atlas.safety import unsafe_urls  # noqa: E402
+from atlas.stubs import is_stub, stub_pages, walk_order  # noqa: E402
 
 log = get_plugin_logger(__name__)
 # What the current build knows: its Site (reused while data and pages are unchanged, e.g. by the
-# nested English build) and the 404 page each language build wrote.
-_state: dict[str, object] = {"pages_404": {}}
+# nested English build), the Markdown of the model pages and the 404 page each language build wrote.
+_state: dict[str, object] = {"pages_404": {}, "model_pages": {}}
 
 
 def on_startup(command, **kwargs) -> None:
@@ -88,8 +90,8 @@ def on_config(config, **kwargs) -> None:
 
 
 def on_pre_build(config, **kwargs) -> None:
-    """Load and check the data, and write the model pages (hook modules outlive `serve` rebuilds,
-    so this runs every build and reuses the Site while nothing it is made from has changed)."""
+    """Load and check the data (hook modules outlive `serve` rebuilds, so this runs every build and
+    reuses the Site while nothing it is made from has changed)."""
     data_dir, docs_dir = _project(config) / "data", Path(config.docs_dir)
     templates_dir = Path(config.theme.custom_dir) / "atlas"
     signature = workspace.signature(data_dir, docs_dir, templates_dir)
@@ -103,14 +105,41 @@ def on_pre_build(config, **kwargs) -> None:
             _state.pop("signature", None)
             _state["error"] = _failed(error.report(), config)  # every page of this build shows it
             return
-        try:  # the stubs follow the catalog: written when it is loaded, not again for each language
-            changed = workspace.sync_stub_pages(docs_dir, catalog)
-        except ValueError as error:
-            _state["error"] = _failed(str(error), config)
-            return
-        _state.update(site=site, signature=signature)
-        if changed:
-            log.info("updated %d generated model pages", changed)
+        # a failed build keeps the last model pages, so that they show its problems too
+        _state.update(site=site, signature=signature, model_pages=stub_pages(catalog))
+
+
+def _add_model_pages(files, config, **kwargs):
+    """Add every model's page, in both languages, as a file that exists only in memory.
+
+    Nothing is written into docs_dir, so `mkdocs serve` sees no change of the build's own making:
+    one save, one rebuild. They are added before static-i18n (-100) sorts the files by language,
+    as if they were in docs_dir; a page an earlier version of the build wrote there gives way.
+    """
+    for src_uri in _state["model_pages"]:  # type: ignore[union-attr]
+        existing = files.get_file_from_path(src_uri)
+        if existing is not None:
+            if not is_stub(existing.content_string):
+                _state["error"] = _failed(f"content/{src_uri} is not a generated page; a model id may not "
+                                          f"collide with it (rename the model id in data/models.yaml)", config)
+                continue
+            files.remove(existing)
+        files.append(File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls))
+    # in the order MkDocs lists the content folder, as if they were there (theme files after them)
+    return Files(sorted(files, key=lambda file: (0, *walk_order(file.src_uri)) if file.src_dir == config.docs_dir else (1,)))
+
+
+@event_priority(-110)  # after static-i18n has replaced the files with its own copies
+def _fill_model_pages(files, config, **kwargs):
+    """Give the model pages of this language build their generated Markdown."""
+    pages = _state["model_pages"]
+    for file in files.documentation_pages():
+        if file.src_uri in pages:  # type: ignore[operator]
+            file.content_string = pages[file.src_uri]  # type: ignore[index]
+    return files
+
+
+on_files = CombinedEvent(_add_model_pages, _fill_model_pages)
 
 
 def on_page_markdown(markdown: str, page, config, files, **kwargs) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from atlas import i18n
+from atlas.context import sort_key
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -98,7 +99,8 @@ def test_every_score_is_published(built_site: Path, catalog):
         body = table.split("<tbody>", 1)[1]
         assert body.count("<tr>") == len(scores), model_id
         for score in scores:
-            assert f'<td class="atlas-num">{i18n.fmt_score(score.value, "zh")}</td>' in body, (model_id, score)
+            assert f'<td class="atlas-num" data-sort="{sort_key(score.value)}">{i18n.fmt_score(score.value, "zh")}</td>' \
+                in body, (model_id, score)
             assert html.escape(catalog.sources[score.source].url) in body, (model_id, score.source)
 
 
@@ -122,7 +124,7 @@ def test_every_glossary_definition_links_its_sources(built_site: Path, catalog):
 
 
 def copy_project(target: Path) -> None:
-    """Copy what a build needs into `target` (generated stubs included, caches excluded)."""
+    """Copy what a build needs into `target` (caches excluded)."""
     for name in ("content", "data", "hooks", "overrides"):
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")

@@ -112,7 +112,7 @@ def test_plotly_validation_would_catch_a_misspelt_property(ctx):
 
 def test_unknown_chart_id_is_a_clear_error(ctx):
     """A typo in a page names the chart, the known ids, the page and the line."""
-    with pytest.raises(ValueError, match=r"unknown chart 'moe-param'; expected one of: .*moe-params"):
+    with pytest.raises(ValueError, match=r"unknown chart 'moe-param'; did you mean `moe-params`\? \(expected one of: .*moe-params"):
         _render(ctx("zh"), "moe-param")
     with pytest.raises(MarkerError, match=r"^guide\.md:3: atlas:chart: unknown chart 'nope'"):
         expand_page("# T\n\n<!-- atlas:chart id=nope -->\n", ctx("zh", "guide.md"))

@@ -64,7 +64,10 @@ def refused(result: subprocess.CompletedProcess) -> list[str]:
     """The problem lines of a failed check (it must have failed cleanly, without a traceback)."""
     assert result.returncode == 1, (result.returncode, result.stderr[-2000:])
     assert "Traceback" not in result.stderr + result.stdout
-    return [line.strip() for line in result.stderr.splitlines()[1:]]
+    lines = result.stderr.splitlines()
+    found = [line for line in lines[:-1] if not line.startswith("note: ")]
+    assert lines[-1].startswith(f"{len(found)} problem"), lines[-1]  # the count closes the report
+    return found
 
 
 def test_alias_bomb_is_refused_by_make_check(fixture_data):

@@ -43,7 +43,7 @@ def test_markers_in_inline_code_are_left_alone():
 
 def test_unknown_marker_names_page_and_line():
     """An unknown kind stops the build with page:line and the known kinds."""
-    with pytest.raises(MarkerError, match=r"^guide\.md:3: unknown marker 'atlas:tabel'; expected one of: fact, table"):
+    with pytest.raises(MarkerError, match=r"^guide\.md:3: unknown marker 'atlas:tabel'; did you mean `atlas:table`\? \(expected one of: fact, table\)"):
         expand("a\n\n<!-- atlas:tabel dataset=models -->\n", "guide.md", BLOCK, INLINE)
 
 

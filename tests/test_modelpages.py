@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from html.parser import HTMLParser
 
 import pytest
@@ -18,8 +19,8 @@ LANGS = ("zh", "en")
 SPEC_FIGURES = {"developer": None, "variant": None, "released": "released", "params": "params_b",
                 "active": "active_params_b", "context": "context_tokens", "tokens": "training_tokens_t",
                 "license": "license", "weights": None}
-SCORE_ROW = re.compile(r'<th scope="row">(?:<a href="[^"]*">)?(?P<bench>[^<]*)(?:</a>)? <small class="atlas-kind">'
-                       r'[^<]*</small></th>\n<td class="atlas-num">(?P<value>[^<]*)</td>\n<td>(?P<mode>[^<]*)'
+SCORE_ROW = re.compile(r'<th scope="row"[^>]*>(?:<a href="[^"]*">)?(?P<bench>[^<]*)(?:</a>)? <small class="atlas-kind">'
+                       r'[^<]*</small></th>\n<td class="atlas-num"[^>]*>(?P<value>[^<]*)</td>\n<td>(?P<mode>[^<]*)'
                        r'(?: <small>[^<]*</small>)?</td>\n.*?<td class="atlas-sources"><a class="atlas-cite" '
                        r'href="(?P<url>[^"]*)"', re.S)
 
@@ -276,42 +277,63 @@ def test_stubs_exist_for_every_model_in_both_languages(catalog):
             assert stubs.is_stub(pages[name])
 
 
-def test_stubs_are_written_only_when_changed_and_stale_ones_removed(tmp_path, catalog):
-    """Second sync writes nothing; stale generated stubs go; hand-written files are never touched."""
-    folder = tmp_path / "models"
-    folder.mkdir()
-    index = folder / "index.md"
-    index.write_text("# 模型目录\n\n<!-- atlas:model-index -->\n", encoding="utf-8")
-    notes = folder / "retired-model.md"  # hand-written, no generated header
-    notes.write_text("# Notes\n", encoding="utf-8")
-    stale = folder / "retired-model.en.md"
-    stale.write_text(stubs.STUB_HEADER + "# Old\n\n<!-- atlas:model id=retired-model -->\n", encoding="utf-8")
+def test_pages_added_in_memory_take_the_place_mkdocs_gives_files_on_disk(tmp_path):
+    """walk_order sorts pages as MkDocs lists the content folder (so a model page added in memory
+    sits where a file on disk would, and the site's bytes do not depend on how it was added)."""
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import get_files
 
-    assert workspace.sync_stub_pages(tmp_path, catalog) == 2 * len(catalog.models) + 1
-    assert not stale.exists()
-    assert index.read_text(encoding="utf-8").startswith("# 模型目录") and notes.exists()
+    names = ["z.md", "index.md", "a.en.md", "a.md", "models/index.md", "models/index.en.md",
+             "models/qwen3-8b.md", "models/qwen3-8b.en.md", "models/deep/x.md", "b/index.md"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("# x\n", encoding="utf-8")
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "x", "docs_dir": str(tmp_path), "site_dir": str(tmp_path.parent / "out")})
+    config.validate()
+    listed = [file.src_uri for file in get_files(config) if file.src_uri.endswith(".md")]
+    assert sorted(names, key=stubs.walk_order) == listed
 
+
+@pytest.fixture
+def hook(monkeypatch, tmp_path, catalog):
+    """hooks/main.py with the model pages of the real catalog and a content folder in tmp_path."""
+    import types
+
+    import main
+
+    monkeypatch.setitem(main._state, "model_pages", stubs.stub_pages(catalog))
+    monkeypatch.delitem(main._state, "error", raising=False)
+    (tmp_path / "models").mkdir()
+    return main, types.SimpleNamespace(docs_dir=str(tmp_path), site_dir=str(tmp_path / "out"), use_directory_urls=True)
+
+
+def test_model_pages_are_added_in_memory_and_a_leftover_on_disk_gives_way(hook, catalog):
+    """Each model's page in both languages joins the files with its generated Markdown, none is
+    written to disk; a stub an earlier build wrote into the content folder is replaced."""
+    from mkdocs.structure.files import File, Files
+
+    main, config = hook
     first = next(iter(catalog.models))
-    target = folder / f"{first}.md"
-    before = target.stat().st_mtime_ns
-    assert workspace.sync_stub_pages(tmp_path, catalog) == 0
-    assert target.stat().st_mtime_ns == before
+    leftover = f"models/{first}.md"
+    (Path(config.docs_dir) / leftover).write_text(stubs.STUB_HEADER + "# Old\n", encoding="utf-8")
+    on_disk = Files([File(leftover, config.docs_dir, config.site_dir, True)])
+    files = main._fill_model_pages(main._add_model_pages(on_disk, config), config)
+    pages = {file.src_uri: file.content_string for file in files}
+    assert pages == stubs.stub_pages(catalog)
+    assert sorted(path.name for path in (Path(config.docs_dir) / "models").iterdir()) == [f"{first}.md"]
 
-    target.write_text(stubs.STUB_HEADER + "# edited\n", encoding="utf-8")
-    assert workspace.sync_stub_pages(tmp_path, catalog) == 1
-    assert target.read_text(encoding="utf-8") == stubs.stub_pages(catalog)[f"models/{first}.md"]
 
+def test_a_model_id_never_replaces_a_hand_written_page(hook, catalog):
+    """If a model's page would take the place of a page written by hand, the build stops."""
+    from mkdocs.exceptions import PluginError
+    from mkdocs.structure.files import File, Files
 
-def test_a_model_id_never_overwrites_a_hand_written_page(tmp_path, catalog):
-    """If a model id collides with a non-generated file, the sync refuses instead of overwriting."""
-    folder = tmp_path / "models"
-    folder.mkdir()
-    first = next(iter(catalog.models))
-    mine = folder / f"{first}.md"
-    mine.write_text("# written by hand\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="not a generated page"):
-        workspace.sync_stub_pages(tmp_path, catalog)
-    assert mine.read_text(encoding="utf-8") == "# written by hand\n"
+    main, config = hook
+    mine = f"models/{next(iter(catalog.models))}.md"
+    (Path(config.docs_dir) / mine).write_text("# written by hand\n", encoding="utf-8")
+    with pytest.raises(PluginError, match=f"content/{re.escape(mine)} is not a generated page"):
+        main._add_model_pages(Files([File(mine, config.docs_dir, config.site_dir, True)]), config)
 
 
 def test_stub_titles_escape_markdown():

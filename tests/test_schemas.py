@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from yamllint import linter
 from yamllint.config import YamlLintConfig
 
-from atlas import schemagen, workspace
+from atlas import loading, schemagen, workspace
 from atlas.datafiles import FILES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,6 +131,51 @@ def test_data_files_validate_against_their_json_schema(stem):
     validator = Draft202012Validator(schema, format_checker=FormatChecker())
     errors = list(validator.iter_errors(document))
     assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+
+
+def _keys(value) -> set[str]:
+    """Every object key anywhere in a JSON value."""
+    if isinstance(value, dict):
+        return set(value).union(*(_keys(item) for item in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_keys(item) for item in value))
+    return set()
+
+
+@pytest.mark.parametrize("stem", list(FILES))
+def test_schemas_help_while_typing(stem):
+    """What an editor shows: every property has one description and no generated title, URLs have
+    the http(s) pattern, and no keyword is newer than draft-07 (all yaml-language-server knows)."""
+    schema = json.loads((DATA / "schemas" / f"{stem}.schema.json").read_text(encoding="utf-8"))
+    assert not _keys(schema) & schemagen.NEWER_THAN_DRAFT_07
+    for record in [schema, *schema.get("$defs", {}).values()]:
+        for name, prop in record.get("properties", {}).items():
+            assert prop.get("description"), f"{stem}: {record.get('title')}.{name} has no description"
+            assert "title" not in prop, f"{stem}: {record.get('title')}.{name}"
+            assert all("description" not in option for option in prop.get("anyOf", ())), name
+            if name == "url":
+                url = next((o for o in prop.get("anyOf", ()) if o.get("type") == "string"), prop)
+                assert url["pattern"] == "^https?://"
+    assert schema.get("description") != f"data/{stem}.yaml"  # the title says it already
+
+
+def test_a_model_without_base_model_needs_what_the_loader_requires():
+    """The schema's if/then: the fields required once inheritance is applied, unless base_model is set."""
+    schema = json.loads((DATA / "schemas" / "models.schema.json").read_text(encoding="utf-8"))
+    validator = Draft202012Validator(schema)
+    base = {"reviewed": "2026-01-01", "families": []}
+    bare = {"id": "x-1b", "name": "X-1B"}
+    errors = [e.message for e in validator.iter_errors({**base, "models": [bare]})]
+    assert sorted(errors) == sorted(f"'{name}' is a required property" for name in loading.REQUIRED)
+    assert not list(validator.iter_errors({**base, "models": [{**bare, "base_model": "x-2b"}]}))
+    full = {**bare, "family": "x", "developer": {"zh": "某", "en": "X"}, "variant": "base", "source": "x-report"}
+    assert not list(validator.iter_errors({**base, "models": [{**full, "weights": "api"}]}))
+    for extra, missing in (({"weights": "open"}, "license"), ({"weights": "api", "active_params_b": 3}, "params_b"),
+                           ({"weights": "api", "moe": {"routed_experts": 8, "activated_experts": 2,
+                                                       "shared_experts": 0}}, "active_params_b")):
+        errors = [e.message for e in validator.iter_errors({**base, "models": [{**full, **extra}]})]
+        assert errors == [f"'{missing}' is a required property"], (extra, errors)
+        assert not list(validator.iter_errors({**base, "models": [{**full, **extra, "base_model": "x-2b"}]}))
 
 
 def test_field_descriptions_have_current_chinese_translations(catalog):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from . import i18n
+from .errors import unknown
 from .markers import Marker, require, split_list
 from .context import Context
 
@@ -23,7 +24,7 @@ FACT_FIELDS = {
 def _model(ctx: Context, model_id: str):
     """A model by id, or a clear error."""
     if model_id not in ctx.catalog.models:
-        raise ValueError(f"unknown model {model_id!r}")
+        raise ValueError(unknown("model", model_id, ctx.catalog.models, "expected an id from data/models.yaml"))
     return ctx.catalog.models[model_id]
 
 
@@ -43,7 +44,8 @@ def render_fact(marker: Marker, ctx: Context) -> str:
         return ctx.render("fact.html", text=ctx.pick(ctx.catalog.licenses[model.license].name), datetime=None,
                       source=ctx.source(model.source_of("license")))
     if field not in FACT_FIELDS:
-        raise ValueError(f"unknown field {field!r}; expected one of: released, license, {', '.join(FACT_FIELDS)}")
+        raise ValueError(unknown("field", field, ("released", "license", *FACT_FIELDS),
+                                 f"expected one of: released, license, {', '.join(FACT_FIELDS)}"))
     path, figure, formatter = FACT_FIELDS[field]
     value = model
     for part in path.split("."):
@@ -58,7 +60,8 @@ def render_score(marker: Marker, ctx: Context) -> str:
     args = require(marker, {"model", "benchmark", "mode"}, {"model", "benchmark"})
     _model(ctx, args["model"])
     if args["benchmark"] not in ctx.catalog.benchmarks:
-        raise ValueError(f"unknown benchmark {args['benchmark']!r}")
+        raise ValueError(unknown("benchmark", args["benchmark"], ctx.catalog.benchmarks,
+                                 "expected an id from data/benchmarks.yaml"))
     matches = [s for s in ctx.catalog.scores_of(args["model"], args["benchmark"])
                if args.get("mode") in (None, s.setting.mode)]
     if not matches:
@@ -74,7 +77,7 @@ def render_src(marker: Marker, ctx: Context) -> str:
     """Expand inline `atlas:src id=SOURCE`: a bracketed citation link."""
     args = require(marker, {"id"}, {"id"})
     if args["id"] not in ctx.catalog.sources:
-        raise ValueError(f"unknown source {args['id']!r}; add it to data/sources.yaml")
+        raise ValueError(unknown("source", args["id"], ctx.catalog.sources, "add it to data/sources.yaml"))
     source = ctx.source(args["id"])
     return ctx.render("cite-inline.html", source=source)
 
@@ -83,7 +86,8 @@ def render_correction(marker: Marker, ctx: Context) -> str:
     """Expand `atlas:correction id=ID`: what the article said and what the source says."""
     args = require(marker, {"id"}, {"id"})
     if args["id"] not in ctx.catalog.corrections:
-        raise ValueError(f"unknown correction {args['id']!r}; expected an id from data/corrections.yaml")
+        raise ValueError(unknown("correction", args["id"], ctx.catalog.corrections,
+                                 "expected an id from data/corrections.yaml"))
     item = ctx.catalog.corrections[args["id"]]
     entry = ctx.catalog.ledger_entry_of(item.id)
     return ctx.render("correction.html", id=item.id, status=item.status,
@@ -100,7 +104,7 @@ def render_concepts(marker: Marker, ctx: Context) -> str:
     terms = []
     for term_id in split_list(args["terms"]):
         if term_id not in ctx.catalog.terms:
-            raise ValueError(f"unknown glossary term {term_id!r}; expected an id from data/glossary.yaml")
+            raise ValueError(unknown("glossary term", term_id, ctx.catalog.terms, "expected an id from data/glossary.yaml"))
         term = ctx.catalog.terms[term_id]
         terms.append({"name": ctx.pick(term.term), "definition": ctx.pick(term.definition),
                       "href": ctx.term_href(term_id)})
@@ -115,9 +119,8 @@ def render_glossary(marker: Marker, ctx: Context) -> str:
         groups[term.category].append(term)
     order = ("architecture", "moe", "training", "benchmark", "license", "deployment", "general")
     sections = []
-    for category in order:
-        if category not in groups:
-            continue
+    # a category the schema gains later is listed too, last: every term is findable here
+    for category in [*(c for c in order if c in groups), *sorted(set(groups) - set(order))]:
         items = sorted(groups[category], key=lambda t: ctx.pick(t.term).lower())
         sections.append({
             "id": f"glossary-{category}", "title": ctx.t(f"category-{category}"),

@@ -124,8 +124,10 @@ class Catalog:
 
     @property
     def as_of(self):
-        """The latest review date across all files: the data's as-of date."""
-        return max(self.reviewed.values())
+        """The data's as-of date: the latest review of a file or a family, or change in the changelog
+        (so that adding an entry and its changelog entry is enough to move it)."""
+        return max([*self.reviewed.values(), *(family.reviewed for family in self.families.values()),
+                    *(change.date for change in self.changes)])
 
 
 def used_sources(catalog: Catalog) -> set[str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from . import i18n
 from .context import Context, cell
 from .datasets import model_name_cell
+from .errors import unknown
 from .figures import PEAK_VALUES, family_name, figure, narrow_legend
 from .markers import Marker, require
 from .selections import SELECTORS, ExpertLayouts, FamilyPeaks, LicenceCounts, ReleasePoints, ScoreGrid
@@ -133,7 +134,7 @@ TABLES = {
 def _chart(ctx: Context, chart_id: str):
     """The chart's texts from data/charts.yaml, or a clear error naming the known ids."""
     if chart_id not in SELECTORS:
-        raise ValueError(f"unknown chart {chart_id!r}; expected one of: {', '.join(sorted(SELECTORS))}")
+        raise ValueError(unknown("chart", chart_id, sorted(SELECTORS), f"expected one of: {', '.join(sorted(SELECTORS))}"))
     if chart_id not in ctx.catalog.charts:
         raise ValueError(f"chart {chart_id!r} has no entry in data/charts.yaml (title, caption, alt, as_of)")
     return ctx.catalog.charts[chart_id]

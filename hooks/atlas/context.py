@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Mapping
 
 import jinja2
@@ -22,6 +23,8 @@ from .templates import render
 
 # The fact-check ledger's page; correction notes link to their entry on it.
 LEDGER_PAGE = "fact-check.md"
+# The compare page (comparepage.py); every model page links to it with its model chosen.
+COMPARE_PAGE = "compare.md"
 
 
 def claim_anchor(claim_id: str) -> str:
@@ -59,9 +62,32 @@ class Site:
         return self._annotations[key]
 
 
+def sort_key(value: Any) -> str:
+    """The machine sort key a table cell carries to the reader's browser (`data-sort`): a number in
+    plain decimal notation, a date as ISO 8601, anything else as text; the browser never parses
+    display text such as "32K" or "2024年9月19日"."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):  # the shortest exact decimal, never an exponent ("1e-07")
+        text = format(Decimal(repr(value)), "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
 def cell(text: str, sort: Any = None, **extra: Any) -> dict:
-    """A table cell for table.html; `sort` is the raw value used for ordering."""
-    return {"text": text, "sort": text if sort is None else sort, **extra}
+    """A table cell for table.html; `sort` is the raw value used for ordering.
+
+    A cell without text and without links is a missing figure: table.html shows it as "—" and it
+    sorts last in either direction, on the page and in the browser.
+    """
+    missing = text == "" and not extra.get("links")
+    value = text if sort is None else sort
+    return {"text": text, "sort": None if missing else value, "key": "" if missing else sort_key(value),
+            "missing": missing, **extra}
 
 
 @dataclass(frozen=True)
@@ -118,6 +144,16 @@ class Context:
     def term_href(self, term_id: str) -> str:
         """Link to a term on the glossary page."""
         return self.href("glossary.md", f"term-{term_id}")
+
+    def benchmark_href(self, benchmark) -> str | None:
+        """A benchmark's glossary entry if it has one, else its own web page (or None)."""
+        if benchmark.id in self.catalog.terms:
+            return self.term_href(benchmark.id)
+        return benchmark.url
+
+    def compare_href(self, model_id: str) -> str:
+        """Link to the compare page with one model already chosen."""
+        return self.href(COMPARE_PAGE) + f"?models={model_id}"
 
     def ledger_href(self, claim_id: str) -> str:
         """Link to an entry of the fact-check ledger."""

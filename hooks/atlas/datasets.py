@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from . import i18n
 from .context import Context, cell
+from .errors import unknown
 from .markers import split_list
 
 
@@ -27,7 +28,7 @@ class Column:
 def _date_cell(value, precision: str, ctx: Context) -> dict:
     """A date cell with a machine-readable datetime."""
     if value is None:
-        return cell("", sort="")
+        return cell("")
     return cell(i18n.fmt_date(value, precision, ctx.lang), sort=value.isoformat(), datetime=value.isoformat())
 
 
@@ -49,14 +50,14 @@ MODEL_COLUMNS: dict[str, Column] = {
                                                      sort=c.catalog.families[m.family].order)),
     "variant": Column("col-variant", lambda m, c: cell(c.t(f"variant-{m.variant}"))),
     "released": Column("col-released", lambda m, c: _date_cell(m.released, m.date_precision, c), figure="released"),
-    "params": Column("col-params", lambda m, c: cell(i18n.fmt_params(m.params_b, c.lang), sort=m.params_b or 0),
+    "params": Column("col-params", lambda m, c: cell(i18n.fmt_params(m.params_b, c.lang), sort=m.params_b),
                      numeric=True, figure="params_b"),
     "active": Column("col-active", lambda m, c: cell(i18n.fmt_params(m.active_params_b, c.lang),
-                                                     sort=m.active_params_b or 0), numeric=True, figure="active_params_b"),
+                                                     sort=m.active_params_b), numeric=True, figure="active_params_b"),
     "context": Column("col-context", lambda m, c: cell(i18n.fmt_context(m.context_tokens, c.lang),
-                                                       sort=m.context_tokens or 0), numeric=True, figure="context_tokens"),
+                                                       sort=m.context_tokens), numeric=True, figure="context_tokens"),
     "tokens": Column("col-tokens", lambda m, c: cell(i18n.fmt_tokens(m.training_tokens_t, c.lang),
-                                                     sort=m.training_tokens_t or 0), numeric=True, figure="training_tokens_t"),
+                                                     sort=m.training_tokens_t), numeric=True, figure="training_tokens_t"),
     "license": Column("col-license", lambda m, c: _license(m.license, c), figure="license"),
     "weights": Column("col-weights", lambda m, c: cell(c.t(f"weights-{m.weights}"))),
 }
@@ -90,7 +91,7 @@ SCORE_COLUMNS: dict[str, Column] = {
     "value": Column("col-score", lambda s, c: cell(i18n.fmt_score(s.value, c.lang), sort=s.value), numeric=True),
     "mode": Column("col-mode", lambda s, c: cell(c.t(f"mode-{s.setting.mode}"))),
     "shots": Column("col-shots", lambda s, c: cell("" if s.setting.shots is None else str(s.setting.shots),
-                                                   sort=-1 if s.setting.shots is None else s.setting.shots),
+                                                   sort=s.setting.shots),
                     numeric=True),
     "tools": Column("col-tools", lambda s, c: cell(c.t("yes") if s.setting.tools else c.t("no"))),
 }
@@ -108,6 +109,31 @@ FAMILY_COLUMNS: dict[str, Column] = {
 
 
 MODEL_FILTERS = ("family", "variant", "weights", "license", "qwen", "moe", "model")
+
+# The reader's filter (tables.render_filter, tables.js): the facets a row of models or scores carries,
+# in the order the filter shows them; each is also the query-string key of a filtered view's URL.
+FACETS = ("family", "weights", "license", "size", "arch")
+# Size ranges by total parameters in billions: below 10, 10 to 40, 40 to 100, 100 and more.
+SIZE_BOUNDS = (10, 40, 100)
+
+
+SIZE_RANGES = (f"lt{SIZE_BOUNDS[0]}", *(f"{low}-{high}" for low, high in zip(SIZE_BOUNDS, SIZE_BOUNDS[1:])),
+               f"ge{SIZE_BOUNDS[-1]}")
+
+
+def size_range(params_b: float | None) -> str:
+    """The id of the size range of a total parameter count ('lt10', '10-40', '40-100', 'ge100'), or ''."""
+    if params_b is None:
+        return ""
+    return SIZE_RANGES[sum(params_b >= bound for bound in SIZE_BOUNDS)]
+
+
+def model_facets(model) -> dict[str, str]:
+    """The facet values of a model, as its rows carry them (`data-facet-*`); unknown values are left out."""
+    values = {"model": model.id, "family": model.family, "weights": model.weights or "",
+              "license": model.license or "", "size": size_range(model.params_b),
+              "arch": "moe" if model.moe is not None else "dense"}
+    return {name: value for name, value in values.items() if value}
 
 
 def score_id(score) -> str:
@@ -137,6 +163,7 @@ class Dataset:
     row_id: Callable[[Any], str]
     default_sort: str
     filter_names: tuple[str, ...]
+    facets: Callable[[Any, Context], dict[str, str]] = lambda row, ctx: {}  # for the reader's filter
 
 
 def _model_sources(model, ctx: Context, columns: list[Column]) -> list[str]:
@@ -150,12 +177,12 @@ DATASETS: dict[str, Dataset] = {
         rows=lambda c: list(c.catalog.models.values()), columns=MODEL_COLUMNS,
         default=("name", "released", "params", "active", "context", "tokens", "license"),
         filters=_model_filters, sources=_model_sources, row_id=lambda m: m.id, default_sort="released",
-        filter_names=MODEL_FILTERS),
+        filter_names=MODEL_FILTERS, facets=lambda m, c: model_facets(m)),
     "moe": Dataset(
         rows=lambda c: [m for m in c.catalog.models.values() if m.moe is not None and m.base_model is None],
         columns=MOE_COLUMNS, default=("name", "params", "active", "routed", "activated", "shared"),
         filters=_model_filters, sources=_model_sources, row_id=lambda m: m.id, default_sort="released",
-        filter_names=MODEL_FILTERS),
+        filter_names=MODEL_FILTERS, facets=lambda m, c: model_facets(m)),
     "releases": Dataset(
         rows=lambda c: list(c.catalog.releases), columns=RELEASE_COLUMNS,
         default=("date", "title", "summary", "models"),
@@ -169,7 +196,8 @@ DATASETS: dict[str, Dataset] = {
                               "family": [c.catalog.models[s.model].family],
                               "category": [c.catalog.benchmarks[s.benchmark].category]},
         sources=lambda s, c, cols: [s.source], row_id=score_id,
-        default_sort="model", filter_names=("model", "benchmark", "mode", "family", "category")),
+        default_sort="model", filter_names=("model", "benchmark", "mode", "family", "category"),
+        facets=lambda s, c: model_facets(c.catalog.models[s.model])),
     "licenses": Dataset(
         rows=lambda c: list(c.catalog.licenses.values()), columns=LICENSE_COLUMNS,
         default=("name", "commercial", "summary"), filters=lambda l, c: {"commercial": [l.commercial_use]},
@@ -191,7 +219,7 @@ def parse_filters(text: str, allowed: set[str]) -> dict[str, set[str]]:
         if not sep or not values:
             raise ValueError(f"filter {part!r}: expected field:value")
         if name not in allowed:
-            raise ValueError(f"unknown filter field {name!r}; expected one of: {', '.join(sorted(allowed))}")
+            raise ValueError(unknown("filter field", name, sorted(allowed), f"expected one of: {', '.join(sorted(allowed))}"))
         filters[name] = set(values.split("|"))
     return filters
 
@@ -199,7 +227,7 @@ def parse_filters(text: str, allowed: set[str]) -> dict[str, set[str]]:
 def dataset_named(name: str) -> Dataset:
     """A dataset by name, or an error listing the known ones."""
     if name not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}; expected one of: {', '.join(sorted(DATASETS))}")
+        raise ValueError(unknown("dataset", name, sorted(DATASETS), f"expected one of: {', '.join(sorted(DATASETS))}"))
     return DATASETS[name]
 
 
@@ -210,8 +238,8 @@ def table_view(dataset_name: str, ctx: Context, columns: list[str] | None = None
     names = columns or list(dataset.default)
     for name in names:
         if name not in dataset.columns:
-            raise ValueError(f"unknown column {name!r} for dataset {dataset_name}; expected one of: "
-                             f"{', '.join(dataset.columns)}")
+            raise ValueError(unknown("column", name, dataset.columns,
+                                     f"dataset {dataset_name} has: {', '.join(dataset.columns)}"))
     chosen = [dataset.columns[name] for name in names]
     rows = dataset.rows(ctx)
     if filters:
@@ -223,19 +251,26 @@ def table_view(dataset_name: str, ctx: Context, columns: list[str] | None = None
     if sort_key not in dataset.columns:
         raise ValueError(f"cannot sort by {sort_key!r}; expected a column of dataset {dataset_name}")
     sorter = dataset.columns[sort_key]
-    rows = sorted(rows, key=lambda row: (_sortable(sorter.cell(row, ctx)["sort"]), dataset.row_id(row)),
-                  reverse=reverse)
+    keyed = [(sorter.cell(row, ctx), row) for row in rows]
+    present = sorted(((c, row) for c, row in keyed if not c["missing"]),
+                     key=lambda pair: (_sortable(pair[0]["sort"]), dataset.row_id(pair[1])), reverse=reverse)
+    absent = sorted(((c, row) for c, row in keyed if c["missing"]), key=lambda pair: dataset.row_id(pair[1]))
+    rows = [row for _, row in present + absent]  # a missing figure sorts last either way, as in the browser
+    order = "descending" if reverse else "ascending"
     has_sources = dataset_name != "families"
     return {
         "dataset": dataset_name,
-        "columns": [{"label": ctx.t(col.label), "numeric": col.numeric} for col in chosen],
+        "columns": [{"label": ctx.t(col.label), "numeric": col.numeric, "sorted": order if col is sorter else None}
+                    for col in chosen],
         "rows": [{"id": dataset.row_id(row), "cells": [col.cell(row, ctx) for col in chosen],
-                  "sources": [ctx.source(s) for s in dataset.sources(row, ctx, chosen)]} for row in rows],
+                  "sources": [ctx.source(s) for s in dataset.sources(row, ctx, chosen)],
+                  "facets": dataset.facets(row, ctx)} for row in rows],
         "source_label": ctx.t("col-source") if has_sources else None,
         "empty": ctx.t("table-empty"),
+        "hint": ctx.t("table-scroll-hint"),
     }
 
 
 def _sortable(value: Any) -> tuple:
-    """Make mixed values comparable: numbers before text."""
+    """Make mixed values comparable: numbers before text (missing figures are set apart before)."""
     return (0, value, "") if isinstance(value, (int, float)) else (1, 0, str(value))

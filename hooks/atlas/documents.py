@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, get_origin
 
 import yaml
 from pydantic import ValidationError
@@ -232,9 +233,7 @@ def parse_yaml(text: str, file: str) -> tuple[Located | None, list[Problem]]:
     try:
         return _parse(text, file, yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        what = " ".join(part for part in (error.context, error.problem) if part)
+        line, what = plain_words(error, text)
         return None, [Problem(file, line, "", f"YAML syntax error: {what}")]
     except yaml.reader.ReaderError as error:  # a control character, or text that is not UTF-8
         line = text.count("\n", 0, error.position) + 1 if isinstance(error.position, int) else 1
@@ -242,6 +241,64 @@ def parse_yaml(text: str, file: str) -> tuple[Located | None, list[Problem]]:
                                               f"#x{error.character:04x}: {error.reason}")]
     except yaml.YAMLError as error:  # pragma: no cover - every other PyYAML error we know is marked
         return None, [Problem(file, 1, "", f"YAML error: {error}")]
+
+
+_KEYS_IN_LINE = "the keys of one entry start in the same column, and so do the `- ` items of one list"
+
+
+def _opens_quote(line: str) -> bool:
+    """Whether a line leaves a quoted value open: an odd number of double quotes (not escaped), or a
+    value that starts with a single quote and has an odd number of them."""
+    if line.replace('\\"', "").count('"') % 2:
+        return True
+    value = line.split(": ", 1)[1] if ": " in line else line.strip().removeprefix("- ")
+    return value.lstrip().startswith("'") and value.count("'") % 2 == 1
+
+
+def plain_words(error: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
+    """The line and a plain-words message for a PyYAML syntax error, whose own wording ("mapping
+    values are not allowed here", "expected <block end>") names the parser's state, not the mistake.
+    The line is where the mistake is: for an unclosed quote or bracket, where it opens."""
+    problem, context = error.problem or "", error.context or ""
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark else 1
+    opened = error.context_mark.line + 1 if error.context_mark else line
+    before = text.split("\n")[line - 1][:mark.column] if mark and line <= text.count("\n") + 1 else ""
+    if any(words in problem for words in ("expected <block end>", "mapping values", "expected ':'")):
+        # a quote left open is closed by the next quote further down, and the parser stumbles there
+        start = error.context_mark.line if error.context_mark else max(line - 50, 0)
+        for number in range(start, line - 1):
+            if _opens_quote(text.split("\n")[number]):
+                return number + 1, "unclosed quote: the value that starts here with a quote has no closing quote"
+    if "found character '\\t'" in problem:
+        return line, "a tab is not allowed for indentation (or before a value); use spaces"
+    if "that cannot start any token" in problem:
+        char = problem.split("'")[1] if "'" in problem else "this character"
+        return line, f"a value cannot start with {char}: put the value in quotes"
+    if "mapping values are not allowed" in problem:
+        if ": " in before:  # the line has its key already: this colon is in the value
+            return line, "a `:` inside an unquoted value: put the value in quotes"
+        return line, f"this line is indented more than expected ({_KEYS_IN_LINE})"
+    if "expected <block end>" in problem:
+        if "'<scalar>'" in problem and ('"' in before or "'" in before):
+            return line, "text after a closing quote: put the whole value in quotes"
+        if "'-'" in problem:
+            return line, f"a list item (`- `) where a key was expected: check the indentation ({_KEYS_IN_LINE})"
+        return line, f"this line is indented less than expected ({_KEYS_IN_LINE})"
+    if "quoted scalar" in context:
+        return opened, "unclosed quote: the value that starts here with a quote has no closing quote"
+    if "flow sequence" in context or "flow mapping" in context:
+        bracket = "[" if "sequence" in context else "{"
+        closing = "]" if bracket == "[" else "}"
+        return opened, (f"the `{bracket}` that opens here is not closed with `{closing}` "
+                        "(or a value in it needs quotes)")
+    if "an alias" in context or "an anchor" in context:
+        char = "*" if "alias" in context else "&"
+        return line, f"a value that starts with `{char}` is read as an alias or anchor: put the value in quotes"
+    if "simple key" in context and "expected ':'" in problem:
+        return opened, ("expected `key: value` on this line; if it continues the value above, "
+                        "indent it more or put the whole value in quotes")
+    return line, " ".join(part for part in (context, problem) if part)  # PyYAML's words: nothing plainer known
 
 
 def _too_large(file: str, size: int, unit: str) -> Problem:
@@ -301,18 +358,92 @@ def read_document(content: bytes | None, record_type: type[Strict], display: str
     return document, located, problems
 
 
-def read_all(contents: dict[str, bytes | None], today: dt.date,
-             display_prefix: str = "data") -> tuple[dict[str, Strict], dict[str, Located], list[Problem]]:
-    """Read every file of the schema from `contents` (stem -> bytes); return documents, line maps and problems."""
+@dataclass
+class LeftOut:
+    """What part of a data file was left out of the cross-file checks because it has problems."""
+
+    entries: dict[str, set[str | int]] = field(default_factory=dict)  # list key -> positions (or ui keys)
+    ids: dict[str, set[str]] = field(default_factory=dict)  # list key -> the ids those entries were given
+    unread: set[str] = field(default_factory=set)  # top-level keys that could not be read at all
+    kept: dict[str, list[int]] = field(default_factory=dict)  # list key -> where each kept entry was
+
+
+def _stand_in(record_type: type[Strict], name: str, today: dt.date) -> Any:
+    """A value that validates for a top-level field that could not be read: an empty list or mapping,
+    or today's date for `reviewed` (nothing checks a file's review date against other files)."""
+    origin = get_origin(record_type.model_fields[name].annotation)
+    if origin is list:
+        return []
+    if origin is dict:
+        return {}
+    return today.isoformat()
+
+
+def salvage(located: Located, record_type: type[Strict], problems: list[Problem],
+            today: dt.date) -> tuple[Strict | None, LeftOut]:
+    """The part of a document that failed validation which is still valid: every entry without a
+    problem. The cross-file checks then run on it, so that one bad entry does not hide the problems
+    of the others (`problems` are the document's, each with its path)."""
+    left_out = LeftOut()
+    data = located.data
+    if not isinstance(data, dict):
+        return None, left_out
+    fields = record_type.model_fields
+    for problem in problems:
+        top, _, rest = problem.field.partition("[")
+        top = top.split(".", 1)[0]
+        if top not in fields:
+            continue  # an unknown top-level key: left out below
+        value = data.get(top)
+        if rest and isinstance(value, (list, dict)):
+            key: str | int = rest.split("]", 1)[0]
+            if isinstance(value, list):
+                key = int(key)
+            elif key not in value:  # a mapping key as format_path wrote it: find it again
+                continue
+            left_out.entries.setdefault(top, set()).add(key)
+        elif "." in problem.field and isinstance(value, dict):  # strings.some-key.zh
+            left_out.entries.setdefault(top, set()).add(problem.field.split(".")[1])
+        else:
+            left_out.unread.add(top)
+    kept: dict[str, Any] = {}
+    for name in fields:
+        if name not in data or name in left_out.unread:
+            kept[name] = _stand_in(record_type, name, today)
+            continue
+        value, gone = data[name], left_out.entries.get(name, set())
+        if isinstance(value, list):
+            kept[name] = [item for position, item in enumerate(value) if position not in gone]
+            left_out.kept[name] = [position for position in range(len(value)) if position not in gone]
+            left_out.ids[name] = {item["id"] for position, item in enumerate(value) if position in gone
+                                  and isinstance(item, dict) and isinstance(item.get("id"), str)}
+        elif isinstance(value, dict):
+            kept[name] = {key: item for key, item in value.items() if key not in gone}
+        else:
+            kept[name] = value
+    try:
+        return record_type.model_validate(kept, context={"today": today}), left_out
+    except ValidationError:  # a problem this did not foresee: the file is left out as a whole
+        return None, left_out
+
+
+def read_all(contents: dict[str, bytes | None], today: dt.date, display_prefix: str = "data"
+             ) -> tuple[dict[str, Strict], dict[str, Located], list[Problem], dict[str, LeftOut]]:
+    """Read every file of the schema from `contents` (stem -> bytes); return documents, line maps,
+    problems and what was left out of each file with problems. A file that parsed but did not
+    validate gives the document of its valid entries (`salvage`); one that did not parse gives none."""
     documents: dict[str, Strict] = {}
     located: dict[str, Located] = {}
     problems: list[Problem] = []
+    left_out: dict[str, LeftOut] = {}
     for stem, record_type in FILES.items():
         display = f"{display_prefix}/{stem}.yaml"
         document, where, found = read_document(contents.get(stem), record_type, display, today)
         problems.extend(found)
         if where is not None:
             located[stem] = where
+        if document is None and where is not None and found:
+            document, left_out[stem] = salvage(where, record_type, found, today)
         if document is not None:
             documents[stem] = document
-    return documents, located, problems
+    return documents, located, problems, left_out

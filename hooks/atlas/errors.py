@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import html
 from dataclasses import dataclass
+from typing import Iterable
 
 
 @dataclass(frozen=True, order=True)
@@ -21,19 +23,45 @@ class Problem:
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
-class DataError(Exception):
-    """Raised with every problem found; its message lists them one per line."""
+def nearest(value: str, known: Iterable[str]) -> str | None:
+    """The known id most like `value` (a likely typo of it), or None when none is close."""
+    found = difflib.get_close_matches(str(value).lower(), list(known), n=1, cutoff=0.6)
+    return found[0] if found else None
 
-    def __init__(self, problems: list[Problem]):
+
+def unknown(what: str, value: str, known: Iterable[str], hint: str = "") -> str:
+    """The message for an id that names nothing: "unknown model 'x'; did you mean `y`?", with `hint`
+    (what to do otherwise) after the guess, or alone when no known id is close."""
+    guess = nearest(value, known)
+    text = f"unknown {what} {value!r}"
+    if guess is not None:
+        return f"{text}; did you mean `{guess}`?" + (f" ({hint})" if hint else "")
+    return f"{text}; {hint}" if hint else text
+
+
+def count(number: int, noun: str) -> str:
+    """'1 problem', '3 problems'."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+class DataError(Exception):
+    """Raised with every problem found; its message lists them one per line, then the checks that
+    could not run (`skipped`), since a file that did not load leaves the checks that need it out."""
+
+    def __init__(self, problems: list[Problem], skipped: Iterable[str] = ()):
         """Keep the problems sorted by file and line so the report reads top to bottom."""
         self.problems = sorted(set(problems))
+        self.skipped = sorted(set(skipped))
         super().__init__(self.report())
 
     def report(self) -> str:
-        """The human-readable list of problems."""
-        count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the data:"
-        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+        """The human-readable list of problems, and of the checks that could not run."""
+        head = f"{count(len(self.problems), 'problem')} in the data:"
+        lines = [head, *(f"  {p}" for p in self.problems)]
+        if self.skipped:
+            lines.append("not checked (fix the problems above, then check again):")
+            lines.extend(f"  {text}" for text in self.skipped)
+        return "\n".join(lines)
 
 
 def error_page(report: str) -> str:

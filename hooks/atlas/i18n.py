@@ -12,6 +12,7 @@ DEFAULT_LANG = "zh"
 UI_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "index-summary": ("models", "qwen", "families"),
     "factcheck-shown": ("shown", "total"),  # filled in the reader's browser (factcheck.js), as text
+    "filter-shown": ("shown", "total"),  # filled in the reader's browser (tables.js), as text
 }
 EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

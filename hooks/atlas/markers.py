@@ -12,6 +12,8 @@ import shlex
 from dataclasses import dataclass
 from typing import Callable
 
+from .errors import nearest, unknown
+
 MARKER = re.compile(r"<!--\s*atlas:(?P<kind>[A-Za-z0-9_-]*)(?P<args>.*?)-->")
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 # A line that opens a block whose body is indented: an admonition (!!! / ??? / ???+) or a list item.
@@ -42,6 +44,19 @@ class Marker:
 class MarkerError(Exception):
     """A marker that cannot be expanded; the message names the page and line."""
 
+    def __init__(self, page: str, line: int, message: str):
+        """Keep where the problem is apart from what it is (make check lists them as file:line)."""
+        super().__init__(f"{page}:{line}: {message}")
+        self.page, self.line, self.message = page, line, message
+
+
+OnError = Callable[[MarkerError], None]
+
+
+def _stop(error: MarkerError) -> None:
+    """The default reaction to a marker problem: stop (the build names the first one)."""
+    raise error
+
 
 Handler = Callable[[Marker], str]
 
@@ -53,14 +68,14 @@ def parse_args(text: str, page: str, line: int) -> dict[str, str]:
         plain = not any(quote in text for quote in "\"'\\")
         words = PLAIN_WORD.findall(text) if plain else shlex.split(text)
     except ValueError as error:
-        raise MarkerError(f"{page}:{line}: cannot read marker arguments ({error})") from None
+        raise MarkerError(page, line, f"cannot read marker arguments ({error})") from None
     args: dict[str, str] = {}
     for word in words:
         key, sep, value = word.partition("=")
         if not sep or not key:
-            raise MarkerError(f"{page}:{line}: expected key=value in marker, got {word!r}")
+            raise MarkerError(page, line, f"expected key=value in marker, got {word!r}")
         if key in args:
-            raise MarkerError(f"{page}:{line}: argument {key!r} given twice")
+            raise MarkerError(page, line, f"argument {key!r} given twice")
         args[key] = value
     return args
 
@@ -126,9 +141,10 @@ def _distance(a: str, b: str) -> int:
     return row[-1]
 
 
-def _checked_lines(markdown: str, page: str):
+def _checked_lines(markdown: str, page: str, on_error: OnError = _stop):
     """`_scan`, refusing comments outside code that look meant as markers but would be ignored:
-    another spelling of `atlas:`, a marker that does not close on its line, one split over lines."""
+    another spelling of `atlas:`, a marker that does not close on its line, one split over lines
+    (each passed to `on_error`, which stops by default)."""
     open_comment = 0  # the line of a comment opened with nothing after "<!--", 0 if none
     for number, text, in_code in _scan(markdown):
         if in_code or ("<!--" not in text and not open_comment):  # the checks below all need a comment
@@ -137,18 +153,18 @@ def _checked_lines(markdown: str, page: str):
         prose = CODE_SPAN.sub(lambda match: " " * len(match.group(0)), text)
         if open_comment and prose.strip():
             if prose.lstrip().lower().startswith("atlas:"):
-                raise MarkerError(f"{page}:{open_comment}: a marker must be written on one line: "
-                                  "<!-- atlas:KIND key=value ... -->")
+                on_error(MarkerError(page, open_comment, "a marker must be written on one line: "
+                                                         "<!-- atlas:KIND key=value ... -->"))
             open_comment = 0
         if prose.rstrip().endswith("<!--"):
             open_comment = number
         for match in NEAR_MISS.finditer(prose):
             word = match.group("word")
             if word != "atlas" and _distance(word.lower(), "atlas") <= 2:
-                raise MarkerError(f"{page}:{number}: '{match.group(0)}' looks like a marker but is not one; "
-                                  "did you mean '<!-- atlas:'? (lower case)")
+                on_error(MarkerError(page, number, f"'{match.group(0)}' looks like a marker but is not one; "
+                                                   "did you mean '<!-- atlas:'? (lower case)"))
         if UNCLOSED.search(prose):
-            raise MarkerError(f"{page}:{number}: a marker must end on its own line with '-->'")
+            on_error(MarkerError(page, number, "a marker must end on its own line with '-->'"))
         yield number, text, in_code
 
 
@@ -166,10 +182,15 @@ def find_markers(markdown: str, page: str) -> list[Marker]:
             for match in _live_matches(text)]
 
 
-def expand(markdown: str, page: str, block: dict[str, Handler], inline: dict[str, Handler]) -> str:
-    """Replace every marker by its handler's output; block kinds must stand alone on their line."""
+def expand(markdown: str, page: str, block: dict[str, Handler], inline: dict[str, Handler],
+           on_error: OnError = _stop) -> str:
+    """Replace every marker by its handler's output; block kinds must stand alone on their line.
+
+    A marker that cannot be expanded stops with a MarkerError, or, with `on_error`, is passed to
+    it and left out, so that one pass finds every problem of the page (make check).
+    """
     out: list[str] = []
-    for number, text, in_code in _checked_lines(markdown, page):
+    for number, text, in_code in _checked_lines(markdown, page, on_error):
         live = _live_matches(text) if not in_code and "atlas:" in text else []
         if not live:
             out.append(text)
@@ -177,18 +198,27 @@ def expand(markdown: str, page: str, block: dict[str, Handler], inline: dict[str
 
         def replace(match: re.Match[str]) -> str:
             """Expand one marker on this line (markers inside code spans stay as they are)."""
-            kind = match.group("kind")
             if not any(match.start() == item.start() for item in live):
                 return match.group(0)
+            try:
+                return _expand_one(match, text, number)
+            except MarkerError as error:
+                on_error(error)
+                return ""
+
+        def _expand_one(match: re.Match[str], text: str, number: int) -> str:
+            """The output of one live marker."""
+            kind = match.group("kind")
             marker = Marker(kind, parse_args(match.group("args"), page, number), page, number)
             if kind in block:
                 if text.strip() != match.group(0):
-                    raise MarkerError(f"{marker.where()}: block marker 'atlas:{kind}' must stand alone on its line")
+                    raise MarkerError(page, number, f"block marker 'atlas:{kind}' must stand alone on its line")
                 return _run(block[kind], marker)
             if kind in inline:
                 return _run(inline[kind], marker)
-            known = ", ".join(sorted({*block, *inline}))
-            raise MarkerError(f"{marker.where()}: unknown marker 'atlas:{kind}'; expected one of: {known}")
+            known = sorted({*block, *inline})
+            raise MarkerError(page, number, unknown("marker", f"atlas:{kind}", [f"atlas:{k}" for k in known],
+                                                    f"expected one of: {', '.join(known)}"))
 
         replaced = MARKER.sub(replace, text)
         alone = MARKER.fullmatch(text.strip())
@@ -210,14 +240,16 @@ def _run(handler: Handler, marker: Marker) -> str:
         raise
     except (KeyError, ValueError, LookupError) as error:
         message = error.args[0] if error.args else str(error)
-        raise MarkerError(f"{marker.where()}: atlas:{marker.kind}: {message}") from None
+        raise MarkerError(marker.page, marker.line, f"atlas:{marker.kind}: {message}") from None
 
 
 def require(marker: Marker, allowed: set[str], required: set[str] = frozenset()) -> dict[str, str]:
     """Check a marker's argument names; unknown or missing ones are errors."""
-    unknown = set(marker.args) - allowed
-    if unknown:
-        raise ValueError(f"unknown argument(s) {', '.join(sorted(unknown))}; "
+    strange = sorted(set(marker.args) - allowed)
+    if strange:
+        guesses = [f"`{guess}`" for guess in (nearest(name, allowed) for name in strange) if guess]
+        hint = f" (did you mean {', '.join(guesses)}?)" if guesses else ""
+        raise ValueError(f"unknown argument(s) {', '.join(strange)}{hint}; "
                          f"expected: {', '.join(sorted(allowed)) or 'none'}")
     missing = required - set(marker.args)
     if missing:

@@ -12,8 +12,9 @@ from markupsafe import Markup
 
 from . import i18n
 from .catalog import Catalog, Model
-from .context import Context
-from .datasets import table_view
+from .context import Context, sort_key
+from .datasets import model_facets, table_view
+from .errors import unknown
 from .markers import Marker, require
 from .schema import BENCHMARK_CATEGORIES, MODES
 from .stubs import STUB_DIR
@@ -83,13 +84,6 @@ def _moe(model: Model, ctx: Context) -> dict[str, Any] | None:
             "source": ctx.source(model.source_of("moe"))}
 
 
-def _benchmark_href(benchmark, ctx: Context) -> str | None:
-    """A benchmark's glossary entry if it has one, else its own web page."""
-    if benchmark.id in ctx.catalog.terms:
-        return ctx.term_href(benchmark.id)
-    return benchmark.url
-
-
 def _scores(model: Model, ctx: Context) -> list[dict[str, Any]]:
     """Every score of the model, grouped by benchmark category, with its setting and source."""
     catalog = ctx.catalog
@@ -107,9 +101,9 @@ def _scores(model: Model, ctx: Context) -> list[dict[str, Any]]:
         bench = catalog.benchmarks[score.benchmark]
         setting = score.setting
         rows.append({
-            "benchmark": bench.name, "href": _benchmark_href(bench, ctx),
+            "benchmark": bench.name, "href": ctx.benchmark_href(bench),
             "category": ctx.t(f"bench-category-{bench.category}"),
-            "value": i18n.fmt_score(score.value, ctx.lang),
+            "value": i18n.fmt_score(score.value, ctx.lang), "value_key": sort_key(score.value),
             "mode": ctx.t(f"mode-{setting.mode}"),
             "shots": "" if setting.shots is None else str(setting.shots),
             "tools": ctx.t("yes") if setting.tools else ctx.t("no"),
@@ -157,7 +151,7 @@ def model_view(model: Model, ctx: Context) -> dict[str, Any]:
     """Everything model.html shows, already localized."""
     labels = {key: ctx.t(f"model-{key}") for key in (
         "specs", "item", "value", "no-value", "architecture", "notes", "moe", "benchmarks", "related",
-        "releases", "charts", "data", "generated", "edit", "data-page", "source")}
+        "releases", "charts", "data", "generated", "edit", "data-page", "source", "compare")}
     labels.update({key: ctx.t(key) for key in (
         "col-source", "col-benchmark", "col-score", "col-mode", "col-shots", "col-tools", "col-summary")})
     return {
@@ -172,7 +166,8 @@ def model_view(model: Model, ctx: Context) -> dict[str, Any]:
         "releases": _releases(model, ctx),
         "charts": charts_of(model.id, ctx),
         "links": {"json": ctx.root_href("data/models.json"), "csv": ctx.root_href("data/models.csv"),
-                  "data": ctx.href("data.md"), "contributing": ctx.href("contributing.md")},
+                  "data": ctx.href("data.md"), "contributing": ctx.href("contributing.md"),
+                  "compare": ctx.compare_href(model.id)},
     }
 
 
@@ -180,7 +175,7 @@ def render_model(marker: Marker, ctx: Context) -> str:
     """Expand `atlas:model id=ID`: the whole body of a model's own page."""
     args = require(marker, {"id"}, {"id"})
     if args["id"] not in ctx.catalog.models:
-        raise ValueError(f"unknown model {args['id']!r}; expected an id from data/models.yaml")
+        raise ValueError(unknown("model", args["id"], ctx.catalog.models, "expected an id from data/models.yaml"))
     return ctx.render("model.html", **model_view(ctx.catalog.models[args["id"]], ctx))
 
 
@@ -216,7 +211,7 @@ def render_model_index(marker: Marker, ctx: Context) -> str:
     for model in sorted(catalog.models.values(), key=lambda m: (str(m.released or ""), m.id), reverse=True):
         family = catalog.families[model.family]
         years[str(model.released.year) if model.released else ""].append(
-            {**_link(model, ctx), "family": ctx.pick(family.name)})
+            {**_link(model, ctx), "family": ctx.pick(family.name), "facets": model_facets(model)})
     dated = [{"year": year, "id": f"released-{year}", "models": items} for year, items in years.items() if year]
     qwen_count = sum(len(by_family[f["id"]]) for f in groups["qwen"])
     summary = i18n.fill("index-summary", ctx.t("index-summary"), models=len(catalog.models), qwen=qwen_count,

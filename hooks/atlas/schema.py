@@ -33,8 +33,11 @@ def _http_url(value: str) -> str:
     return value
 
 
+# What an editor's schema checks of a URL while typing (javascript:, ftp: and relative links are
+# refused); _http_url checks the rest (a host, no whitespace).
+HTTP_URL_PATTERN = "^https?://"
 HttpUrl = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_http_url), Field(
-    description="An absolute http:// or https:// URL.")]
+    description="An absolute http:// or https:// URL.", json_schema_extra={"pattern": HTTP_URL_PATTERN})]
 
 
 def _not_future(value: dt.date, info: ValidationInfo) -> dt.date:
@@ -158,7 +161,7 @@ class License(Strict):
     """A licence under which model weights are published."""
 
     id: Id
-    name: Text
+    name: Text = Field(description="The licence's name.")
     url: HttpUrl
     summary: Text = Field(description="One or two sentences: what it allows and requires.")
     commercial_use: Literal["yes", "conditional", "no"] = Field(
@@ -189,10 +192,10 @@ class Family(Strict):
     """A generation or product line (Qwen 1.0, Qwen2.5, QwQ, DeepSeek ...)."""
 
     id: Id
-    name: Text
+    name: Text = Field(description="The family's name, e.g. Qwen2.5.")
     order: int = Field(ge=0, le=100_000, description="Sort key: generations in chronological order.")
     qwen: bool = Field(description="True for Qwen families; false for peers used in comparisons.")
-    description: Text
+    description: Text = Field(description="What sets the family apart, in a sentence or two.")
     reviewed: PastDate = Field(description=(
         "When the family's models and releases were last checked against their sources; "
         "`make check` warns after 90 days."))
@@ -224,8 +227,8 @@ class ModelEntry(Strict):
     base_model: Id | None = Field(default=None, description=(
         "Id of the model this one is a variant of. Unset fields are inherited from it."))
     family: Id | None = None
-    developer: Text | None = None
-    variant: Variant | None = None
+    developer: Text | None = Field(default=None, description="Who made the model (e.g. Qwen Team, DeepSeek).")
+    variant: Variant | None = Field(default=None, description="What kind of model: base, instruct, thinking, hybrid, coder, vision ...")
     released: PastDate | None = None
     date_precision: Literal["day", "month"] | None = Field(default=None, description=(
         "'month' when only the month is sourced."))
@@ -240,14 +243,25 @@ class ModelEntry(Strict):
     license: Id | None = Field(default=None, description="Licence id (open-weight models).")
     weights: Literal["open", "api"] | None = Field(default=None, description=(
         "'open' for downloadable weights, 'api' for API-only models."))
-    architecture: Text | None = None
-    moe: MoE | None = None
-    notes: Text | None = None
+    architecture: Text | None = Field(default=None, description="Notes on the architecture (attention, layers, ...).")
+    moe: MoE | None = Field(default=None, description="The mixture-of-experts configuration (MoE models only).")
+    notes: Text | None = Field(default=None, description="Anything else a reader should know about the model.")
     source: Id | None = Field(default=None, description="Main source for this model's figures.")
     field_sources: dict[str, Id] = Field(default_factory=dict, description=(
         "Per-field source ids where a figure comes from a different source than `source`."))
     related: list[Id] = Field(default_factory=list, description=(
         "Other related models (e.g. preview -> final). Base and variants are linked automatically."))
+
+
+# Fields a variant inherits from its base model when it leaves them out.
+INHERITED = ("family", "developer", "variant", "released", "date_precision", "params_b",
+             "active_params_b", "context_tokens", "training_tokens_t", "license", "weights",
+             "architecture", "moe", "source")
+# Fields that must be known once inheritance is applied: a model without base_model writes them.
+REQUIRED = ("family", "developer", "variant", "weights", "source")
+# Fields that carry a figure and may name their own source in `field_sources`.
+FIGURES = ("released", "params_b", "active_params_b", "context_tokens", "training_tokens_t",
+           "license", "moe")
 
 
 # ---------------------------------------------------------------------------
@@ -260,13 +274,13 @@ class Release(Strict):
 
     id: Id
     date: PastDate
-    date_precision: Literal["day", "month"] = "day"
+    date_precision: Literal["day", "month"] = Field(default="day", description="'month' when only the month is sourced.")
     approximate: bool = Field(default=False, description="True when the date is only approximate.")
-    title: Text
-    summary: Text
+    title: Text = Field(description="The event's title.")
+    summary: Text = Field(description="What was released, in a sentence or two.")
     models: list[Id] = Field(default_factory=list, description="Models released in this event.")
     source: Id
-    extra_sources: list[Id] = Field(default_factory=list)
+    extra_sources: list[Id] = Field(default_factory=list, description="Further sources of the event (ids).")
 
 
 # ---------------------------------------------------------------------------
@@ -287,10 +301,10 @@ class Benchmark(Strict):
     """A benchmark definition."""
 
     id: Id
-    name: NonEmpty
-    category: BenchmarkCategory
-    description: Text
-    unit: Literal["score", "percent", "rating", "problems"] = "score"
+    name: NonEmpty = Field(description="The benchmark's name, as its authors write it.")
+    category: BenchmarkCategory = Field(description="What the benchmark measures: knowledge, reasoning, math, code, alignment, agent or multilingual.")
+    description: Text = Field(description="What the benchmark tests, in a sentence or two.")
+    unit: Literal["score", "percent", "rating", "problems"] = Field(default="score", description="The unit of its scores: score, percent (0-100), rating or problems (solved).")
     url: HttpUrl | None = None
 
 
@@ -301,7 +315,7 @@ class Setting(Strict):
         "base = pre-trained model; instruct = chat model; thinking / non-thinking = hybrid modes."))
     shots: int | None = Field(default=None, ge=0, le=1000, description="Few-shot examples, if stated (at most 1,000).")
     tools: bool = Field(default=False, description="True if tools (e.g. a Python interpreter) were used.")
-    note: Text | None = None
+    note: Text | None = Field(default=None, description="Anything else about how the score was obtained.")
 
 
 class Score(Strict):
@@ -311,7 +325,7 @@ class Score(Strict):
     benchmark: Id
     value: float = Field(ge=0, le=100_000, description=(
         "The result, in the benchmark's unit: 0-100 for a percent benchmark, at most 100,000 for any."))
-    setting: Setting
+    setting: Setting = Field(description="How the score was obtained: mode, few-shot examples, tools.")
     source: Id
     locator: NonEmpty | None = Field(default=None, description="Where in the source, e.g. 'Table 11'.")
 
@@ -329,9 +343,10 @@ class Term(Strict):
         "The headword in each language: at least two characters, not a common word."))
     aliases: TextList = Field(default_factory=TextList, description=(
         "Other spellings matched in text (e.g. abbreviations): at least two characters, not a common word."))
-    definition: Text
-    category: Literal["architecture", "training", "moe", "benchmark", "license", "deployment", "general"]
-    see_also: list[Id] = Field(default_factory=list)
+    definition: Text = Field(description="The definition, in both languages.")
+    category: Literal["architecture", "training", "moe", "benchmark", "license", "deployment", "general"] = Field(
+        description="The subject: architecture, training, moe, benchmark, license, deployment or general.")
+    see_also: list[Id] = Field(default_factory=list, description="Related glossary terms (ids).")
     sources: list[Id] = Field(min_length=1, description=(
         "The sources of the definition's facts (figures, dates, what Qwen models use): the concept's "
         "original paper or page first, then Qwen's own sources."))
@@ -393,8 +408,8 @@ class Chart(Strict):
     """Texts of a chart; the figure itself is built from the other datasets."""
 
     id: Id
-    title: Text
-    caption: Text
+    title: Text = Field(description="The chart's title.")
+    caption: Text = Field(description="The caption under the chart.")
     alt: Text = Field(description="Text alternative describing what the chart shows.")
     as_of: PastDate
     sources: list[Id] = Field(default_factory=list, description=(
@@ -405,8 +420,8 @@ class Change(Strict):
     """One entry of the data changelog."""
 
     date: PastDate
-    kind: Literal["added", "corrected", "updated", "removed"]
-    summary: Text
+    kind: Literal["added", "corrected", "updated", "removed"] = Field(description="What sort of change: added, corrected, updated or removed.")
+    summary: Text = Field(description="What changed, in a sentence.")
     refs: list[Id] = Field(default_factory=list, description=(
         "Ids of the models, sources, corrections or glossary terms concerned."))
 

@@ -20,8 +20,8 @@ from pydantic import BaseModel, Field, create_model
 from pydantic.fields import FieldInfo
 
 from .datafiles import FILES
-from .schema import (Benchmark, Change, Correction, Family, HttpUrl, Id, IsoDate, License, ModelEntry, PastDate,
-                     Release, Score, Source, Strict, Term, Text, Variant)
+from .schema import (FIGURES, HTTP_URL_PATTERN, REQUIRED, Benchmark, Change, Correction, Family, HttpUrl, Id, IsoDate, License,
+                     ModelEntry, PastDate, Release, Score, Source, Strict, Term, Text, Variant)
 
 # The canonical address of the published site. Schema `$id`s use it so that they do not change
 # with the deploy target (forks set SITE_URL; their schemas stay byte-identical).
@@ -84,8 +84,52 @@ def download_record_type(dataset: str) -> type[Strict]:
 # ---------------------------------------------------------------------------
 
 
+def _one_description(prop: dict[str, Any]) -> None:
+    """Give a property one description, on itself: an editor's hover shows the property's title,
+    its description and those of its types, so pydantic's title (the name, capitalised) and a type's
+    description under the property's own would say things twice."""
+    prop.pop("title", None)
+    options = [option for option in prop.get("anyOf", ()) if option.get("type") != "null"]
+    for option in options:
+        text = option.pop("description", None)
+        if text and not prop.get("description"):
+            prop["description"] = text
+
+
+# yaml-language-server checks a schema against draft-07 and understands draft-07's keywords only
+# (it resolves "#/$defs/..." as any JSON pointer): the schemas declare 2020-12, for the standard
+# validators, and use no keyword that draft-07 lacks (tests/test_schemas.py checks).
+NEWER_THAN_DRAFT_07 = frozenset({"prefixItems", "unevaluatedProperties", "unevaluatedItems", "dependentRequired",
+                                 "dependentSchemas", "$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef",
+                                 "minContains", "maxContains"})
+
+
+def _editor_friendly(schema: dict[str, Any]) -> dict[str, Any]:
+    """Shape pydantic's schema for editors (yaml-language-server) and standard validators: one
+    description per property, and what the loader requires of a model without a base_model."""
+    for record in [schema, *schema.get("$defs", {}).values()]:
+        for prop in record.get("properties", {}).values():
+            _one_description(prop)
+    entry = schema.get("$defs", {}).get("ModelEntry")
+    if entry is not None and "base_model" in entry.get("properties", {}):
+        # a variant inherits what it leaves out (draft-07 if/then, which yaml-language-server supports);
+        # a model without base_model needs what the loader requires once inheritance is applied
+        entry["if"] = {"not": {"required": ["base_model"]}}
+        entry["then"] = {"required": list(REQUIRED), "allOf": [
+            {"if": {"required": ["weights"], "properties": {"weights": {"const": "open"}}},
+             "then": {"required": ["license"]}},
+            {"if": {"required": ["moe"]}, "then": {"required": ["active_params_b"]}},
+            {"if": {"required": ["active_params_b"]}, "then": {"required": ["params_b"]}}]}
+        entry["properties"]["field_sources"]["propertyNames"] = {"enum": list(FIGURES)}
+    return schema
+
+
 def _finish(schema: dict[str, Any], name: str, title: str) -> dict[str, Any]:
-    """Add the dialect, a stable $id and a title to a generated schema."""
+    """Add the dialect, a stable $id and a title to a generated schema (its root description, when it
+    only names the file as the title does, is left out)."""
+    schema = _editor_friendly(schema)
+    if schema.get("description") and schema["description"] in title:
+        schema.pop("description")
     return {"$schema": JSON_SCHEMA_DIALECT, "$id": SCHEMA_BASE + name, **schema, "title": title}
 
 
@@ -242,7 +286,7 @@ def type_parts(schema: dict[str, Any], anchors: dict[str, str]) -> list[TypePart
             return [TypePart("id")]
         if schema.get("format") == "date":
             return [TypePart("date")]
-        if schema.get("description") == _type_description(HttpUrl):
+        if schema.get("pattern") == HTTP_URL_PATTERN:
             return [TypePart("URL")]
         return [TypePart("string")]
     if kind in ("integer", "number"):

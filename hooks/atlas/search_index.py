@@ -73,6 +73,11 @@ BUNDLE_PATCHES = (
     ('`https://${e}/api/v4/projects/', '`/${e}/api/v4/projects/'),
     # and clipboard.js's licence header names its home page without a link.
     (' * https://clipboardjs.com/', ' * clipboardjs.com'),
+    # "Stay on page" fetches <href>/sitemap.xml for every <link rel=alternate> in the head; the
+    # hreflang links name the page's twins by absolute address (overrides/main.html), where there
+    # is no sitemap (and, previewed locally, another host). The header's language links already go
+    # to the same page, so the script looks only at the other alternates (the releases feed).
+    ('M("link[rel=alternate]")', 'M("link[rel=alternate]:not([hreflang])")'),
 )
 ZWSP_RUN = re.compile("\u200b+")
 WBR = "<wbr/>"  # self-closing: Material's markup scanner then treats it as a pure boundary

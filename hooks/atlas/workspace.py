@@ -1,11 +1,11 @@
 """Where the build meets the outside world: the project's folders, the environment, the clock and files.
 
 Everything else under atlas/ is a pure function of its arguments. This module reads the data and
-the pages, decides the published address (SITE_URL) and today's date, writes the generated model
-pages, the schema files and what is written after the last language build, and is the command line
+the pages, decides the published address (SITE_URL) and today's date, writes the schema files and
+what is written after the last language build, and is the command line
 of `make check` and `make schemas`:
 
-    python -m atlas.workspace check            # validate data/ and the schema files
+    python -m atlas.workspace check            # check data/ and the pages of content/
     python -m atlas.workspace schemas          # regenerate data/schemas/
     python -m atlas.workspace worker           # regenerate the patched search worker and main script
 """
@@ -24,17 +24,18 @@ from pathlib import Path
 
 import jinja2
 
-from . import feed, i18n, jieba_dict, schemagen, search_index
+from . import completeness, feed, i18n, jieba_dict, schemagen, search_index
 from .catalog import Catalog
 from .context import Site
 from .datafiles import FILES
 from .documents import parse_yaml
 from .downloads import download_files
-from .errors import DataError
-from .loading import load_catalog, stale_families
+from .errors import DataError, Problem, count
+from .loading import check_data, load_catalog, stale_families
 from .markers import shown_on
+from .registry import page_problems
 from .selections import plotted_models
-from .stubs import STUB_DIR, is_stub, stub_pages
+from .stubs import is_stub
 from .templates import environment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,6 +87,23 @@ def read_pages(content_dir: Path = CONTENT_DIR) -> dict[str, str]:
             if not path.name.endswith(".en.md")}
 
 
+def read_all_pages(content_dir: Path = CONTENT_DIR) -> tuple[dict[str, str], list[Problem]]:
+    """Every page written by hand in the content folder, both languages, by path relative to it
+    (the generated model pages are left out: they are written from the data, and may be stale),
+    and a problem for each page that is not UTF-8 text."""
+    pages, problems = {}, []
+    for path in sorted(Path(content_dir).rglob("*.md")):
+        relative = path.relative_to(content_dir).as_posix()
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as error:
+            problems.append(Problem(f"{_shown(content_dir)}/{relative}", 0, "", f"not valid UTF-8 ({error.reason})"))
+            continue
+        if not is_stub(text):
+            pages[relative] = text
+    return pages, problems
+
+
 def signature(*folders: Path) -> tuple:
     """Name, size and modification time of the data, page and template files at the top of `folders`:
     what the site is made from, so a build can tell whether it changed since the last one."""
@@ -100,45 +118,19 @@ def _folder(path: Path) -> Path:
     return path
 
 
-def new_site(catalog: Catalog, content_dir: Path = CONTENT_DIR, templates_dir: Path = TEMPLATES_DIR) -> Site:
-    """Everything a build's renderers may use, computed once."""
+def new_site(catalog: Catalog, content_dir: Path = CONTENT_DIR, templates_dir: Path = TEMPLATES_DIR,
+             pages: dict[str, str] | None = None) -> Site:
+    """Everything a build's renderers may use, computed once (`pages`: the Chinese pages at the top
+    of the content folder, when they have been read already)."""
     cache = jinja2.FileSystemBytecodeCache(str(_folder(CACHE_DIR / "jinja")))
     return Site(catalog=catalog, site_url=site_url(), today=today(), env=environment(templates_dir, cache),
-                shown_on=shown_on(read_pages(content_dir)), plotted=plotted_models(catalog))
+                shown_on=shown_on(read_pages(content_dir) if pages is None else pages),
+                plotted=plotted_models(catalog))
 
 
 # ---------------------------------------------------------------------------
 # Writing
 # ---------------------------------------------------------------------------
-
-
-def sync_stub_pages(docs_dir: Path, catalog: Catalog) -> int:
-    """Write model pages that changed and delete stale ones; returns how many files changed.
-
-    Writing only on change matters: `mkdocs serve` watches docs_dir and would otherwise loop.
-    A page that is not generated (e.g. models/index.md) is never deleted or overwritten; a model
-    id that would collide with one is an error.
-    """
-    wanted = stub_pages(catalog)
-    changed = 0
-    folder = Path(docs_dir) / STUB_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    for existing in sorted(folder.glob("*.md")):
-        if f"{STUB_DIR}/{existing.name}" not in wanted and is_stub(existing.read_text(encoding="utf-8")):
-            existing.unlink()
-            changed += 1
-    for relative, text in wanted.items():
-        target = Path(docs_dir) / relative
-        if target.exists():
-            current = target.read_text(encoding="utf-8")
-            if not is_stub(current):
-                raise ValueError(f"content/{relative} is not a generated page; a model id may not collide "
-                                 f"with it (rename the model id in data/models.yaml)")
-            if current == text:
-                continue
-        target.write_bytes(text.encode("utf-8"))
-        changed += 1
-    return changed
 
 
 def _write_atomically(target: Path, content: bytes) -> None:
@@ -283,19 +275,50 @@ def existing_schemas(folder: Path = SCHEMA_DIR) -> dict[str, str]:
     return {path.name: path.read_text(encoding="utf-8") for path in sorted(Path(folder).glob("*.schema.json"))}
 
 
-def check(data_dir: Path = DATA_DIR) -> int:
-    """`make check`: validate the data and report every problem; exit status 1 on any."""
+def check_pages(pages: dict[str, str], site: Site | None, shown: str = "content") -> list[Problem]:
+    """The problems of the markers of `pages` (path -> Markdown), as `shown/path:line: message`.
+    Without a site (the data did not load) only the markers' syntax and kinds are checked."""
+    problems = []
+    for relative, text in pages.items():
+        ctx = site.context("en" if relative.endswith(".en.md") else "zh", relative) if site else None
+        try:
+            found = page_problems(text, relative, ctx)
+        except Exception as error:  # a renderer's bug must not hide the other pages' problems
+            problems.append(Problem(f"{shown}/{relative}", 0, "", f"could not be checked ({type(error).__name__}: "
+                                                                  f"{error}); the build fails on it too"))
+            continue
+        problems.extend(Problem(f"{shown}/{error.page}", error.line, "", error.message) for error in found)
+    return problems
+
+
+def check(data_dir: Path = DATA_DIR, content_dir: Path | None = None) -> int:
+    """`make check`: check the data and the pages (by default the content folder beside the data
+    folder), print every problem, the checks that could not run and why, and the count; exit
+    status 1 on any problem."""
     started = time.perf_counter()
-    try:
-        catalog = load(data_dir)
-    except DataError as error:
-        print(error.report(), file=sys.stderr)
+    content_dir = Path(data_dir).parent / "content" if content_dir is None else content_dir
+    catalog, problems, skipped = check_data(read_data(data_dir), today())
+    pages, unreadable = read_all_pages(content_dir)
+    top = {name: text for name, text in pages.items() if "/" not in name and not name.endswith(".en.md")}
+    site = new_site(catalog, content_dir, pages=top) if catalog is not None else None
+    if site is None and pages:
+        skipped.add(f"marker arguments and the ids they name in {_shown(content_dir)}/ not checked: "
+                    "the data did not load")
+    problems = sorted(set(problems)) + unreadable + check_pages(pages, site, _shown(content_dir))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    for text in sorted(skipped):
+        print(f"note: {text}", file=sys.stderr)
+    if problems or skipped:
+        not_run = f" ({count(len(skipped), 'check')} could not run: see the notes above)" if skipped else ""
+        print(f"{count(len(problems), 'problem')}{not_run}", file=sys.stderr)
         return 1
     print(f"data OK: {len(catalog.models)} models, {len(catalog.releases)} releases, "
           f"{len(catalog.scores)} scores, {len(catalog.terms)} terms, {len(catalog.sources)} sources, "
-          f"{len(catalog.claims)} checked claims ({time.perf_counter() - started:.2f} s)")
+          f"{len(catalog.claims)} checked claims; pages OK: {len(pages)} "
+          f"({time.perf_counter() - started:.2f} s)")
     # a warning, not a failure: an old review date does not make the data wrong
-    for warning in stale_families(catalog, today()):
+    for warning in stale_families(catalog, today()) + completeness.missing_steps(catalog):
         print(f"warning: {warning}", file=sys.stderr)
     return 0
 
@@ -357,14 +380,14 @@ def write_worker() -> list[Path]:
     return written
 
 
-USAGE = "usage: python -m atlas.workspace check [DATA_DIR] | schemas [--check] | worker"
+USAGE = "usage: python -m atlas.workspace check [DATA_DIR [CONTENT_DIR]] | schemas [--check] | worker"
 
 
 def main(argv: list[str]) -> int:
     """Run one command of the command line."""
     command, *args = argv or [""]
-    if command == "check" and len(args) <= 1:
-        return check(Path(args[0]) if args else DATA_DIR)
+    if command == "check" and len(args) <= 2:
+        return check(*(Path(arg) for arg in args))
     if command == "schemas" and args == ["--check"]:
         return check_schemas()
     if command == "schemas" and not args:
