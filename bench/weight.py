@@ -1,6 +1,7 @@
 """Page weight: the bytes a browser fetches for each built page (its HTML, scripts and stylesheets).
 
-Each page's `<script src>` and `<link rel="stylesheet" href>` are resolved, relative to the
+Each page's `<script src>` (with the plotly files charts.js fetches when a chart is seen, named in
+its `data-plotly*` attributes) and `<link rel="stylesheet" href>` are resolved, relative to the
 page's URL, to files in the site. Sizes are counted raw and gzip-compressed (level 6, what web
 servers typically use), one file at a time, as a browser with an empty cache would fetch them.
 Images, fonts and the search index (fetched lazily by the search worker) are not counted.
@@ -36,6 +37,9 @@ class _Assets(HTMLParser):
         attributes = dict(attrs)
         if tag == "script" and attributes.get("src"):
             self.scripts.append(attributes["src"])
+            # charts.js fetches plotly (and its locale) when a chart comes into view: counted as
+            # the chart page's scripts, the cost of a visit that looks at a chart
+            self.scripts += [attributes[key] for key in ("data-plotly", "data-plotly-locale") if attributes.get(key)]
         elif tag == "link" and "stylesheet" in (attributes.get("rel") or "").split() and attributes.get("href"):
             self.styles.append(attributes["href"])
 

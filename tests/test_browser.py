@@ -12,6 +12,8 @@ not every page.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from browser_fixtures import HAN, KINDS, LANGS, in_lang, open_search, wait_until_search_ready
 
@@ -20,13 +22,16 @@ pytestmark = pytest.mark.browser
 pytest_plugins = ["browser_fixtures"]
 
 def wait_until_charts_drawn(page) -> int:
-    """Wait until every chart of the page has drawn an SVG; the number of charts (fails naming the others)."""
+    """Scroll to every chart of the page as a reader would (a chart is drawn when it comes into view)
+    and wait until each has drawn an SVG; the number of charts (fails naming the others)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     undrawn = """() => [...document.querySelectorAll('.atlas-chart__plot')]
         .filter(plot => !(plot.hasAttribute('data-rendered') && plot.querySelector('svg')))
         .map(plot => plot.getAttribute('data-chart'))"""
     assert page.locator(".atlas-chart__plot").count(), f"no chart (.atlas-chart__plot) on {page.url}"
+    for index in range(page.locator(".atlas-chart__frame").count()):
+        page.locator(".atlas-chart__frame").nth(index).scroll_into_view_if_needed()
     try:
         page.wait_for_function(f"() => ({undrawn})().length === 0", timeout=20_000)
     except PlaywrightTimeout:
@@ -172,5 +177,111 @@ def test_ledger_shows_every_row_without_javascript(browser, server, catalog):
         page.goto(server.url("fact-check/"))
         assert page.locator(".atlas-factcheck tbody tr:visible").count() == len(catalog.claims)
         assert not page.locator(".atlas-factcheck-filter").is_visible()
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------------------
+# Charts: drawn when seen, in place of their data table; mode bar, dark hover labels, phones
+# ---------------------------------------------------------------------------
+
+CHART_STATE = """() => {
+    const box = document.querySelector('.atlas-chart');
+    const frame = box.querySelector('.atlas-chart__frame');
+    const caption = box.querySelector('figcaption');
+    const toggle = box.querySelector('.atlas-chart__data');
+    return {frame: frame.getBoundingClientRect().height,
+            caption: caption.getBoundingClientRect().top - box.getBoundingClientRect().top,
+            standin: !!box.querySelector('.atlas-chart__standin table'),
+            toggle: !toggle.hidden && !!toggle.querySelector('table'),
+            plotly: typeof window.Plotly !== 'undefined'};
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_chart_is_drawn_when_seen_in_place_of_its_table(page, server, samples, lang):
+    """At load plotly is not run and the data table stands in the chart's frame; scrolled into view,
+    the chart is drawn in the same frame (nothing below it moves), plotly is fetched once, the table
+    moves into the caption's toggle, the drawing is a named image and the mode bar offers only the
+    translated PNG download (no logo link, no dead share button)."""
+    page.goto(server.url(in_lang(samples["chart"], lang)), wait_until="load")
+    before = page.evaluate(CHART_STATE)
+    assert before["standin"] and not before["toggle"] and not before["plotly"], before
+    assert page.locator(".atlas-chart__standin table").first.is_visible()
+    wait_until_charts_drawn(page)
+    after = page.evaluate(CHART_STATE)
+    assert not after["standin"] and after["toggle"] and after["plotly"], after
+    assert abs(after["frame"] - before["frame"]) < 1 and abs(after["caption"] - before["caption"]) < 1
+    assert sum("plotly-basic" in url for url in page.watch.requests) == 1
+    svg = page.locator(".atlas-chart__plot svg.main-svg").first
+    assert svg.get_attribute("role") == "img" and svg.get_attribute("aria-labelledby").endswith("-title")
+    titles = page.eval_on_selector_all(".atlas-chart__plot .modebar-btn", "els => els.map(e => e.dataset.title)")
+    assert titles == (["下载图表为PNG格式"] if lang == "zh" else ["Download plot as a PNG"])
+    assert page.locator(".atlas-chart__plot .modebar a").count() == 0
+    assert not page.watch.console_errors, page.watch.console_errors
+
+
+def _luminance(rgb: str) -> float:
+    """Relative luminance of a CSS rgb()/rgba() colour (alpha ignored)."""
+    values = [float(v) / 255 for v in re.findall(r"[\d.]+", rgb)[:3]]
+    linear = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in values]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_hover_label_is_readable_in_dark_mode(page, server):
+    """In the dark palette a bar's hover label has the page's text on the page's background (4.5:1 or more)."""
+    page.goto(server.url("benchmarks/"))
+    page.click("form[data-md-component=palette] label:not([hidden])")
+    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    wait_until_charts_drawn(page)
+    page.locator(".atlas-chart__plot .point path").first.hover(force=True)
+    page.wait_for_selector(".atlas-chart__plot .hovertext", timeout=5_000)
+    fill, text = page.evaluate("""() => {
+        const label = document.querySelector('.atlas-chart__plot .hovertext');
+        return [getComputedStyle(label.querySelector('path')).fill,
+                getComputedStyle(label.querySelector('text')).fill];
+    }""")
+    light, dark = sorted([_luminance(fill), _luminance(text)], reverse=True)
+    assert (light + 0.05) / (dark + 0.05) >= 4.5, (fill, text)
+
+
+@pytest.mark.parametrize("path", ["timeline/", "en/moe/"])
+def test_charts_on_a_phone_keep_legend_below_and_labels_apart(browser, server, path):
+    """At 390 px: the legend sits below the plot, no two tick labels overlap, and the page does not
+    scroll sideways."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(server.url(path))
+        page.locator(".atlas-chart__frame").first.scroll_into_view_if_needed()
+        page.wait_for_selector(".atlas-chart__plot[data-rendered]", timeout=20_000)
+        layout = page.evaluate("""() => {
+            const plot = document.querySelector('.atlas-chart__plot');
+            const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+            const legend = plot.querySelector('g.legend');
+            return {legend: legend ? box(legend) : null,
+                    axes: box(plot.querySelector('.cartesianlayer')),
+                    ticks: [...plot.querySelectorAll('.xtick text, .ytick text')].map(box),
+                    pageWidth: document.documentElement.scrollWidth};
+        }""")
+    finally:
+        context.close()
+    assert layout["pageWidth"] <= 390
+    if layout["legend"]:
+        assert layout["legend"][1] >= max(tick[3] for tick in layout["ticks"]) - 1, layout
+    ticks = layout["ticks"]
+    overlapping = [(a, b) for i, a in enumerate(ticks) for b in ticks[i + 1:]
+                   if a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1]
+    assert not overlapping, overlapping
+
+
+def test_chart_data_shows_without_javascript(browser, server, samples):
+    """Without JavaScript each chart's data table stands in its frame, visible."""
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(server.url(samples["chart"]))
+        assert page.locator(".atlas-chart__frame .atlas-chart__standin table").first.is_visible()
+        assert page.locator(".atlas-chart__standin tbody tr").count() > 0
     finally:
         context.close()

@@ -22,6 +22,7 @@ import yaml
 
 from conftest import make_site
 from atlas import charts, selections
+from atlas.figures import narrow_legend
 from atlas.markers import Marker, MarkerError
 from atlas.registry import expand_page
 from atlas.selections import SELECTORS, SelectionError
@@ -256,15 +257,25 @@ def test_timeline_of_the_fixture(fx):
 
 
 def test_score_bars_of_the_fixture(fx):
-    """One trace per model; a missing score is a gap (None), not a zero."""
+    """One panel (trace and y axis) per benchmark with the models that have a score there, highest
+    first, named above the panel; a missing score leaves no bar and no slot; Qwen in colour."""
     figure = _figure(fx("en"), "qwq-reasoning")
-    assert [(t["name"], t["x"], t["y"]) for t in figure["data"]] == [
-        ("QwQ-32B", ["MATH-500", "AIME'24", "LiveCodeBench"], [None, 79.5, 63.4]),
-        ("DeepSeek-R1", ["MATH-500", "AIME'24", "LiveCodeBench"], [97.3, 79.8, 65.9]),
-    ]
+    assert [(t["name"], t["y"], t["x"], t["yaxis"]) for t in figure["data"]] == [
+        ("MATH-500", ["DeepSeek-R1"], [97.3], "y"),
+        ("AIME'24", ["DeepSeek-R1", "QwQ-32B"], [79.8, 79.5], "y2"),
+        ("LiveCodeBench", ["DeepSeek-R1", "QwQ-32B"], [65.9, 63.4], "y3"),
+    ], [(t["name"], t["y"], t["x"]) for t in figure["data"]]
+    layout = figure["layout"]
+    assert [a["text"] for a in layout["annotations"]] == [f"<b>{t['name']}</b>" for t in figure["data"]]
+    domains = [layout[key]["domain"] for key in ("yaxis", "yaxis2", "yaxis3")]
+    assert domains == sorted(domains, reverse=True) and all(low < high for low, high in domains)
+    assert layout["xaxis"]["anchor"] == "y3" and layout["showlegend"] is False
     flagship = _figure(fx("en"), "qwen3-flagship")
-    assert [(t["name"], t["y"]) for t in flagship["data"]] == [("Qwen3-235B-A22B", [95.6, 85.7]),
-                                                                 ("DeepSeek-R1", [None, 79.8])]
+    assert [(t["y"], t["x"]) for t in flagship["data"]] == [(["Qwen3-235B-A22B"], [95.6]),
+                                                         (["Qwen3-235B-A22B", "DeepSeek-R1"], [85.7, 79.8])], \
+        [(t["y"], t["x"]) for t in flagship["data"]]
+    colours = flagship["data"][1]["marker"]["color"]
+    assert colours[0] == flagship["data"][0]["marker"]["color"][0] != colours[1]
 
 
 def test_licence_bars_of_the_fixture(fx):
@@ -297,7 +308,9 @@ def test_labels_are_localized_from_data(catalog, ctx, chart_id):
     for lang, figure in figures.items():
         layout = figure["layout"]
         assert layout["title"]["text"] == html.escape(getattr(catalog.charts[chart_id].title, lang), quote=False)
-        for axis in ("xaxis", "yaxis"):
+        titled = [axis for axis in layout if axis.startswith(("xaxis", "yaxis")) and "title" in layout[axis]]
+        assert titled, "no axis has a title"
+        for axis in titled:
             assert html.unescape(layout[axis]["title"]["text"]) in chart_ui[lang], (lang, axis)
         assert layout["separators"] == ".,"
         assert layout["template"] == {"data": {"scatter": [{"type": "scatter"}]}}  # template="none"
@@ -306,7 +319,8 @@ def test_labels_are_localized_from_data(catalog, ctx, chart_id):
     assert figures["zh"]["config"]["locale"] == "zh-CN"
     assert "locale" not in figures["en"]["config"]
     assert figures["zh"]["layout"]["title"] != figures["en"]["layout"]["title"]
-    assert figures["zh"]["layout"]["yaxis"]["title"] != figures["en"]["layout"]["yaxis"]["title"]
+    assert all(figures["zh"]["layout"][axis]["title"] != figures["en"]["layout"][axis]["title"]
+               for axis in ("xaxis", "yaxis") if "title" in figures["en"]["layout"][axis])
     for zh_trace, en_trace in zip(figures["zh"]["data"], figures["en"]["data"]):
         assert zh_trace["hovertemplate"] != en_trace["hovertemplate"]
 
@@ -334,20 +348,33 @@ def test_hover_and_ticks_use_localized_number_formats(fx):
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("chart_id", CHART_IDS)
 def test_chart_html_is_complete(catalog, ctx, chart_id, lang):
-    """Caption, sources, as-of date, text alternative and a data table of exactly the plotted values."""
+    """Caption, sources, as-of date, text alternative and a data table of exactly the plotted values,
+    standing in a frame of the chart's height (a taller one for a legend below the plot on a phone)
+    until the chart is drawn, with an empty data-table toggle for it afterwards."""
     markup = _render(ctx(lang), chart_id)
     chart = catalog.charts[chart_id]
     pick = lambda text: str(markupsafe.escape(getattr(text, lang)))  # noqa: E731
-    assert markup.startswith(f'<figure class="atlas-chart atlas-no-terms" id="chart-{chart_id}">')
-    plot = (f'<div class="atlas-chart__plot" data-chart="chart-{chart_id}-data" role="img" '
-            f'aria-label="{pick(chart.alt)}">')
+    figure = _embedded(markup)
+    height = figure["layout"]["height"]
+    narrow = narrow_legend(figure)
+    assert narrow["height"] >= height
+    assert markup.startswith(f'<figure class="atlas-chart atlas-no-terms" id="chart-{chart_id}" '
+                             f'style="--atlas-chart-height: {height}px; --atlas-chart-height-narrow: '
+                             f'{narrow["height"]}px">')
+    plot = (f'<div class="atlas-chart__plot" data-chart="chart-{chart_id}-data" '
+            f'data-legend-columns="{narrow["columns"]}" data-alt="chart-{chart_id}-alt"></div>')
     assert plot in markup
+    frame = markup[markup.index('<div class="atlas-chart__frame">'):markup.index("<script")]
+    assert f'id="chart-{chart_id}-title">{pick(chart.title)}</div>' in frame
+    assert 'class="atlas-chart__standin"' in frame and "<table>" in frame
     caption = markup[markup.index("<figcaption>"):markup.index("</figcaption>")]
     assert pick(chart.caption) in caption and pick(chart.alt) in caption
+    assert f'<p class="atlas-chart__alt" id="chart-{chart_id}-alt">' in caption
     assert f'<time datetime="{chart.as_of.isoformat()}">' in caption
     assert 'class="atlas-cite atlas-chart__cite"' in caption[:caption.index("<details")]
-    assert "<details" in caption and "<table>" in caption
-    assert ("数据表" if lang == "zh" else "Data table") in caption
+    toggle = caption[caption.index("<details"):]
+    assert toggle.startswith('<details class="atlas-chart__data" hidden>') and "<table>" not in toggle
+    assert ("数据表" if lang == "zh" else "Data table") in toggle
     assert "\n\n" not in markup and not any(not line.strip() for line in markup.splitlines())
     figure = _embedded(markup)
     assert "bdata" not in json.dumps(figure)
@@ -364,7 +391,7 @@ def test_chart_html_is_complete(catalog, ctx, chart_id, lang):
 def test_plotted_models_are_the_models_linked_in_the_data_table(site, ctx, chart_id):
     """The models a chart plots (what model pages list) are exactly the models its data table links."""
     markup = _render(ctx("en", "page.en.md"), chart_id)
-    table = markup[markup.index("<details"):markup.index("</details>")]
+    table = markup[markup.index('class="atlas-chart__standin"'):markup.index("<script")]
     linked = set(TABLE_MODEL_LINK.findall(table))
     assert linked and linked == site.plotted[chart_id]
 
@@ -459,7 +486,8 @@ def test_charts_flag_the_page(ctx):
 
 
 def test_scripts_block_loads_plotly_only_for_chart_pages():
-    """overrides/main.html: bundle, zh locale (zh pages only) and charts.js behind page.meta.atlas_charts."""
+    """overrides/main.html: charts.js behind page.meta.atlas_charts, deferred, naming plotly and (zh pages
+    only) its locale for charts.js to fetch when a chart nears the viewport, not as scripts of the page."""
     import jinja2
 
     template = (ROOT / "overrides" / "main.html").read_text(encoding="utf-8")
@@ -480,9 +508,11 @@ def test_scripts_block_loads_plotly_only_for_chart_pages():
     zh = render(page=Page(True), config=config, i18n_page_locale="zh")
     en = render(page=Page(True), config=config, i18n_page_locale="en")
     none = render(page=Page(False), config=config, i18n_page_locale="zh")
-    assert "/base/assets/vendor/plotly/plotly-basic-4.1.1.min.js" in zh
-    assert "plotly-locale-zh-cn.js" in zh and "plotly-locale-zh-cn.js" not in en
-    assert zh.index("plotly-basic") < zh.index("plotly-locale") < zh.index("charts.js")
+    [tag] = re.findall(r"<script [^>]*>", zh)
+    assert tag.startswith('<script src="/base/assets/javascripts/charts.js"') and tag.endswith(" defer>")
+    assert 'data-plotly="/base/assets/vendor/plotly/plotly-basic-4.1.1.min.js"' in tag
+    assert 'data-plotly-locale="/base/assets/javascripts/plotly-locale-zh-cn.js"' in tag
+    assert "plotly-locale-zh-cn.js" not in en and 'data-plotly="' in en
     assert "charts.js" in en and "script" not in none
     assert (ROOT / "overrides" / "assets" / "javascripts" / "charts.js").exists()
 

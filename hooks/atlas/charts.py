@@ -2,9 +2,10 @@
 
 data/charts.yaml holds each chart's texts; selections.py chooses what it plots and figures.py
 draws it. The output (overrides/atlas/chart.html) carries the figure JSON in a
-`<script type="application/json">`, drawn in the browser by overrides/assets/javascripts/charts.js,
-and a caption, the sources and a data table of exactly the plotted values, which need no
-JavaScript.
+`<script type="application/json">`, drawn in the browser by overrides/assets/javascripts/charts.js
+when the chart scrolls into view, and a caption, the sources and a data table of exactly the
+plotted values, which need no JavaScript: until the chart is drawn the table stands in its place,
+in a frame of the chart's height, so nothing moves when the chart replaces it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from . import i18n
 from .context import Context, cell
 from .datasets import model_name_cell
 from .errors import unknown
-from .figures import PEAK_VALUES, family_name, figure
+from .figures import PEAK_VALUES, family_name, figure, narrow_legend
 from .markers import Marker, require
 from .selections import SELECTORS, ExpertLayouts, FamilyPeaks, LicenceCounts, ReleasePoints, ScoreGrid
 
@@ -165,15 +166,20 @@ def chart_view(chart_id: str, ctx: Context) -> dict:
         "source_label": ctx.t("col-source"),
         "empty": ctx.t("table-empty"),
     }
+    payload = figure(chart_id, selection, ctx, title)
+    narrow = narrow_legend(payload)
     return {
         "id": chart_id,
         "title": title,
+        "height": payload["layout"]["height"],
+        "narrow_height": narrow["height"],
+        "legend_columns": narrow["columns"],
         "caption": ctx.pick(chart.caption),
         "alt": ctx.pick(chart.alt),
         "as_of": i18n.fmt_date(chart.as_of, "day", ctx.lang),
         "as_of_iso": chart.as_of.isoformat(),
         "sources": _cited(ctx, data.sources | set(chart.sources)),
-        "payload": figure(chart_id, selection, ctx, title),
+        "payload": payload,
         "table": table,
         "labels": {"sources": ctx.t("chart-sources"), "as_of": ctx.t("chart-as-of"),
                    "alt": ctx.t("chart-alt"), "data": ctx.t("chart-data-table"),

@@ -11,17 +11,23 @@ from __future__ import annotations
 
 import html
 import math
+import unicodedata
 from collections import defaultdict
 from typing import Any, Callable
 
 from . import i18n
 from .context import Context
 from .selections import (ExpertLayouts, FamilyPeaks, LicenceCounts, ReleasePoints, ScoreGrid, Selection,
-                         family_rank)
+                         family_rank, is_qwen)
 
 # Colours that read on both Material palettes (white and slate); symbols tell families apart too.
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
            "#9c755f", "#bab0ac")
+# Bars of models that are not Qwen's: one neutral grey, readable on both palettes (3:1 or more).
+PEER_GREY = "#8c8c8c"
+# Score panels: px per bar row, and px above each panel for its benchmark's name.
+SCORE_ROW = 26
+SCORE_PANEL_GAP = 30
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "triangle-down", "hexagon", "star")
 # Axis date labels (d3-time-format); the hover text uses i18n.fmt_date instead.
 DATE_TICKS = {"zh": "%Y年%-m月", "en": "%b %Y"}
@@ -234,26 +240,53 @@ def moe_figure(selection: ExpertLayouts, ctx: Context, title: str) -> tuple[list
 
 
 def scores_figure(selection: ScoreGrid, ctx: Context, title: str) -> tuple[list, dict]:
-    """Grouped bars: one group per benchmark, one bar per model with a sourced score."""
+    """Small multiples: one panel per benchmark, named above it, with a labelled horizontal bar per
+    model that has a sourced score there, highest on top; Qwen models in colour, others in grey.
+
+    Grouped vertical bars left a slot for every model in every group, so a benchmark that only the
+    flagship reports showed one thin bar among gaps; here a panel holds only the scores it has.
+    """
     catalog = ctx.catalog
-    bench_names = [esc(catalog.benchmarks[b].name) for b in selection.benchmarks]
+    qwen = [model.id for model, _ in selection.rows if is_qwen(catalog, model)]
     template = ("<b>%{customdata[0]}</b><br>%{customdata[1]}" + i18n.colon(ctx.lang) + "%{customdata[2]}<br>"
                 + _label(ctx, "chart-setting") + "%{customdata[3]}<extra></extra>")
-    traces = []
-    for index, (model, scores) in enumerate(selection.rows):
+    panels = []
+    for index, bench_id in enumerate(selection.benchmarks):
+        scored = [(model, scores[index]) for model, scores in selection.rows if scores[index] is not None]
+        if scored:
+            panels.append((bench_id, sorted(scored, key=lambda pair: -pair[1].value)))
+    rows = sum(len(scored) for _, scored in panels)
+    plot_height = rows * SCORE_ROW + len(panels) * SCORE_PANEL_GAP
+    top = max(score.value for _, scored in panels for _, score in scored)
+    traces, layout_axes, annotations = [], {}, []
+    offset = 0
+    for number, (bench_id, scored) in enumerate(panels, start=1):
+        bench_name = esc(catalog.benchmarks[bench_id].name)
+        high = 1 - (offset + SCORE_PANEL_GAP) / plot_height
+        offset += SCORE_PANEL_GAP + len(scored) * SCORE_ROW
+        low = max(0.0, 1 - offset / plot_height)
+        suffix = "" if number == 1 else str(number)
         traces.append(_trace(
-            "bar", x=bench_names, y=[s.value if s else None for s in scores], name=esc(model.name),
-            marker={"color": PALETTE[index % len(PALETTE)], "line": {"width": 0}},
-            text=[esc(i18n.fmt_score(s.value, ctx.lang)) if s else "" for s in scores],
-            textposition="outside", cliponaxis=False, hovertemplate=template,
-            customdata=[[esc(model.name), bench_names[i], esc(i18n.fmt_score(s.value, ctx.lang)) if s else "",
-                         esc(ctx.t(f"mode-{s.setting.mode}")) if s else ""] for i, s in enumerate(scores)]))
-    top = max(s.value for _, scores in selection.rows for s in scores if s is not None)
+            "bar", orientation="h", x=[score.value for _, score in scored], y=[esc(m.name) for m, _ in scored],
+            yaxis=f"y{suffix}", name=bench_name, showlegend=False,
+            marker={"color": [PALETTE[qwen.index(m.id) % len(PALETTE)] if m.id in qwen else PEER_GREY
+                              for m, _ in scored], "line": {"width": 0}},
+            text=[esc(i18n.fmt_score(score.value, ctx.lang)) for _, score in scored], textposition="outside",
+            cliponaxis=False, hovertemplate=template,
+            customdata=[[esc(m.name), bench_name, esc(i18n.fmt_score(score.value, ctx.lang)),
+                         esc(ctx.t(f"mode-{score.setting.mode}"))] for m, score in scored]))
+        layout_axes[f"yaxis{suffix}"] = {
+            "type": "category", "autorange": "reversed", "domain": [round(low, 4), round(high, 4)],
+            "anchor": "x", "automargin": True, "fixedrange": True, "showgrid": False, "ticksuffix": " "}
+        annotations.append({"text": f"<b>{bench_name}</b>", "xref": "paper", "yref": "paper", "x": 0,
+                            "xanchor": "left", "y": round(high, 4), "yanchor": "bottom", "showarrow": False,
+                            "font": {"size": 13}})
+    bottom = f"y{len(panels)}" if len(panels) > 1 else "y"
     layout = _base_layout(
-        title, 500, barmode="group", bargap=0.18, bargroupgap=0.04,
-        uniformtext={"mode": "hide", "minsize": 8},
-        xaxis=_axis(ctx.t("chart-benchmark"), type="category", showgrid=False),
-        yaxis=_axis(ctx.t("chart-score-axis"), range=[0, max(100, top) * 1.1], showgrid=True))
+        title, 48 + plot_height + 56, showlegend=False, bargap=0.28, annotations=annotations,
+        xaxis=_axis(ctx.t("chart-score-axis"), range=[0, max(100, top) * 1.12], showgrid=True, anchor=bottom,
+                    dtick=20),
+        **layout_axes)
     return traces, layout
 
 
@@ -297,10 +330,40 @@ FIGURES: dict[type, Callable[[Any, Context, str], tuple[list, dict]]] = {
 def figure(chart_id: str, selection: Selection, ctx: Context, title: str) -> dict:
     """The figure JSON (data, layout, config) of a chart in the page's language."""
     traces, layout = FIGURES[type(selection)](selection, ctx, title)
-    config = {"displaylogo": False, "responsive": True,
+    # The mode bar keeps only what works offline and is translated: the PNG download. No plotly
+    # logo link and no "share chart" (it uploads to Plotly's cloud, and is English on zh pages).
+    config = {"displaylogo": False, "responsive": True, "showSendToCloud": False,
               "modeBarButtonsToRemove": ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d",
-                                         "zoomOut2d", "autoScale2d", "resetScale2d"],
+                                         "zoomOut2d", "autoScale2d", "resetScale2d", "sendChartToCloud"],
               "toImageButtonOptions": {"filename": f"{chart_id}-{ctx.lang}", "format": "png"}}
     if ctx.lang == "zh":
         config["locale"] = "zh-CN"
     return {"data": traces, "layout": layout, "config": config}
+
+
+# Narrow charts (under NARROW_WIDTH px, a phone) put the legend below the plot in equal columns; the
+# page reserves the chart's height before it is drawn, so the rows are counted here, for a
+# reference phone column, and charts.js only adds rows if the names do not fit after all.
+NARROW_WIDTH = 600
+NARROW_REFERENCE = 358  # px: the content column of a 390-px phone (narrower phones may get fewer columns)
+NARROW_FONT = 10.5      # px: legend font size when narrow (charts.js)
+LEGEND_ROW = 19         # px per legend row
+LEGEND_ENTRY_EXTRA = 50  # px: symbol and gaps that plotly adds to each entry
+
+
+def _text_width(text: str, size: float) -> float:
+    """A generous estimate of a label's width: Han and other wide characters 1 em, others 0.62 em."""
+    return sum(size if unicodedata.east_asian_width(char) in "WF" else 0.62 * size
+               for char in html.unescape(text))
+
+
+def narrow_legend(payload: dict) -> dict:
+    """Legend columns and chart height when narrow: {"columns", "height"} (no legend: height only)."""
+    layout = payload["layout"]
+    names = [] if layout.get("showlegend") is False else [
+        str(trace.get("name", "")) for trace in payload["data"] if trace.get("showlegend") is not False]
+    if not names:
+        return {"columns": 0, "height": layout["height"]}
+    widest = max(_text_width(name, NARROW_FONT) for name in names) + LEGEND_ENTRY_EXTRA
+    columns = max(1, min(3, int((NARROW_REFERENCE - 12) // widest)))
+    return {"columns": columns, "height": layout["height"] + math.ceil(len(names) / columns) * LEGEND_ROW}
