@@ -201,3 +201,24 @@ def test_without_javascript_every_row_shows(reader, server, catalog):
     page.goto(server.url(MODELS) + "?family=qwen3")
     assert not page.locator("form.atlas-filter").is_visible()
     assert page.locator("tr[data-facet-model]:visible").count() == len(catalog.models)
+
+
+def test_ledger_and_review_dates_sort(reader, server):
+    """The fact-check ledger sorts by verdict (its sources and uses do not sort), and the review dates
+    on the changelog page sort as dates from their machine keys."""
+    page = reader(DESKTOP)
+    page.goto(server.url("en/fact-check/"))
+    ledger = page.locator(".atlas-factcheck table")
+    headers = ledger.locator("thead th")
+    assert ledger.locator("thead button.atlas-sort").count() == 3
+    headers.nth(1).locator("button.atlas-sort").click()
+    assert headers.nth(1).get_attribute("aria-sort") == "ascending"
+    verdicts = [text.strip() for text in ledger.locator("tbody tr td:nth-child(2)").all_inner_texts()]
+    assert verdicts == sorted(verdicts, key=str.casefold) and len(set(verdicts)) > 1, verdicts
+
+    page.goto(server.url("en/changelog/"))
+    reviewed = page.locator(".atlas-reviewed table")
+    reviewed.locator("thead th").nth(1).locator("button.atlas-sort").click()
+    keys = [key for key, _ in _column(reviewed, 1)]
+    assert keys == sorted(keys) and len(keys) > 3, keys
+    assert not page.errors, page.errors

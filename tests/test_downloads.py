@@ -291,7 +291,7 @@ def test_changelog_lists_entries_newest_first_and_review_dates(catalog, ctx, lan
     assert len(entries) == len(catalog.changes)
     assert entries == sorted(entries, reverse=True)
     for stem, date in catalog.reviewed.items():
-        assert re.search(rf"<code>data/{re.escape(stem)}\.yaml</code></th><td><time datetime=\"{date.isoformat()}\"", html)
+        assert re.search(rf"<code>data/{re.escape(stem)}\.yaml</code></th><td data-sort=\"{date.isoformat()}\"><time datetime=\"{date.isoformat()}\"", html)
     for change in catalog.changes:
         assert str(escape(i18n.pick(change.summary, lang))) in html
 
