@@ -162,10 +162,15 @@ def test_rows_of_models_and_scores_carry_their_model_facets(ctx, catalog):
 
 @pytest.mark.parametrize("lang, family, small", [("zh", "系列", "&lt; 100 亿"), ("en", "Family", "&lt; 10B")])
 def test_filter_form_is_hidden_until_the_script_runs(ctx, lang, family, small):
-    """The filter marker renders a form that stays hidden without JavaScript: a text box and one select
-    per facet, whose names are the query-string keys, labelled in the page's language."""
+    """The filter marker renders a form that stays hidden without JavaScript (the stylesheet hides it
+    under the root's no-js class, not a `hidden` attribute the script would lift after the first
+    paint, moving the page): a text box and one select per facet, whose names are the query-string
+    keys, labelled in the page's language."""
     html = expand_page("<!-- atlas:filter -->\n", ctx(lang, _page(lang))).markdown
-    assert re.search(r'<form class="atlas-filter[^"]*"[^>]* hidden>', html)
+    form = re.search(r'<form class="atlas-filter[^"]*"[^>]*>', html)
+    assert form and " hidden" not in form.group(0)
+    stylesheet = (Path(__file__).resolve().parents[1] / "overrides/assets/stylesheets/atlas.css").read_text(encoding="utf-8")
+    assert ".no-js .md-typeset .atlas-filter" in stylesheet
     assert re.findall(r'<select name="([a-z]+)">', html) == list(FACETS)
     assert '<input type="search" name="text"' in html
     assert f"{family} <select" in html and small in html and '<option value="qwen3">' in html

@@ -149,7 +149,7 @@
     });
     fromUrl();
     apply();
-    form.hidden = false;
+    form.setAttribute("data-atlas-ready", "");
   }
 
   function init() {
@@ -166,7 +166,7 @@
       frame.setAttribute("data-atlas-watched", "");
       watchOverflow(frame);
     });
-    scope.querySelectorAll("form.atlas-filter[hidden]").forEach(function (form) { setUpFilter(form, scope); });
+    scope.querySelectorAll("form.atlas-filter:not([data-atlas-ready])").forEach(function (form) { setUpFilter(form, scope); });
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
