@@ -363,9 +363,12 @@ def test_patched_scripts_are_materials_with_only_the_patches(tmp_path, monkeypat
     assert vendored.read_bytes() == written[patched_name].read_bytes()
     original = installed.read_text(encoding="utf-8")
     patched = vendored.read_text(encoding="utf-8")
+    replaced = []  # the text each patch replaced in Material's script
     for old, new in patches:
-        assert original.count(old) == 1 and old not in patched and patched.count(new) == 1
-    assert len(patched) - len(original) == sum(len(new) - len(old) for old, new in patches)
+        pattern = search_index.patch_pattern(old)
+        assert len(pattern.findall(original)) == 1 and not pattern.search(patched) and patched.count(new) == 1
+        replaced.append(pattern.search(original).group(0))
+    assert len(patched) - len(original) == sum(len(new) - len(old) for old, (_, new) in zip(replaced, patches))
     template = (ROOT / "overrides" / "main.html").read_text(encoding="utf-8")
     assert f"{original_name}" in template and f"{patched_name}" in template
 

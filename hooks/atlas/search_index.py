@@ -93,28 +93,31 @@ BUNDLE_PATCHES = (
     ('L($(location.protocol!=="file:"),Je("search"))', 'L($(location.protocol==="file:"),Je("search"))'),
     # the highlighting of search terms on a result page: only on pages opened from a result (?h=)
     ('V("search.highlight")?Ai(', 'V("search.highlight")&&new URL(location.href).searchParams.has("h")?Ai('),
-    # The site makes no request to another host, so none of the script's own fetches from one:
-    # a browser without ResizeObserver gets a stand-in that observes nothing (not unpkg's polyfill);
-    ('typeof ResizeObserver=="undefined"?_t("https://unpkg.com/resize-observer-polyfill"):$(void 0)',
+    # The site makes no request to another host, so none of the script's own fetches from one
+    # ({address} is whatever absolute address the script names there, see ADDRESS):
+    # a browser without ResizeObserver gets a stand-in that observes nothing (not a polyfill fetched);
+    ('typeof ResizeObserver=="undefined"?_t("{address}"):$(void 0)',
      'typeof ResizeObserver=="undefined"?$(window.ResizeObserver=class{observe(){}unobserve(){}disconnect(){}})'
      ':$(void 0)'),
-    # Mermaid diagrams (the site has none) fail instead of loading Mermaid from unpkg;
-    ('_t("https://unpkg.com/mermaid@11/dist/mermaid.min.js")',
-     'Nr(()=>new ReferenceError("Mermaid is not part of this site"))'),
+    # Mermaid diagrams (the site has none) fail instead of loading Mermaid from another host;
+    ('mermaid instanceof Element?_t("{address}")',
+     'mermaid instanceof Element?Nr(()=>new ReferenceError("Mermaid is not part of this site"))'),
     # no repository statistics from the GitHub or GitLab API (the site sets no repo_url), and the
     # addresses of those dead requests are left without a host;
     ('function Hi(e){let t=e.match(', 'function Hi(e){return y;let t=e.match('),
-    ('`https://api.github.com/repos/${e}/${t}`', '`/repos/${e}/${t}`'),
-    ('`https://api.github.com/users/${e}`', '`/users/${e}`'),
-    ('`https://${e}/api/v4/projects/', '`/${e}/api/v4/projects/'),
-    # and clipboard.js's licence header names its home page without a link.
-    (' * https://clipboardjs.com/', ' * clipboardjs.com'),
+    ('`{address}/repos/${e}/${t}`', '`/repos/${e}/${t}`'),
+    ('`{address}/users/${e}`', '`/users/${e}`'),
+    ('`{address}/api/v4/projects/', '`/${e}/api/v4/projects/'),
+    # and clipboard.js's licence header names its home page without the address.
+    ('clipboard.js v2.0.11\n * {address}\n', 'clipboard.js v2.0.11\n * clipboardjs.com\n'),
     # "Stay on page" fetches <href>/sitemap.xml for every <link rel=alternate> in the head; the
     # hreflang links name the page's twins by absolute address (overrides/main.html), where there
     # is no sitemap (and, previewed locally, another host). The header's language links already go
     # to the same page, so the script looks only at the other alternates (the releases feed).
     ('M("link[rel=alternate]")', 'M("link[rel=alternate]:not([hreflang])")'),
 )
+# An absolute http(s) address inside a string or template literal of a minified script.
+ADDRESS = r"https?://[^\"`\s]*"
 ZWSP_RUN = re.compile("\u200b+")
 WBR = "<wbr/>"  # self-closing: Material's markup scanner then treats it as a pure boundary
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -271,12 +274,22 @@ def language_sitemap(sitemap_xml: bytes, locale: str) -> bytes | None:
     return ET.tostring(out, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
+def patch_pattern(old: str) -> re.Pattern[str]:
+    """The text a patch replaces, as a pattern: literal, but `{address}` matches any absolute address."""
+    return re.compile(re.escape(old).replace(re.escape("{address}"), ADDRESS))
+
+
 def _patched(source: str, patches: tuple[tuple[str, str], ...], what: str) -> str:
-    """`source` with each (old, new) replacement made; each `old` must occur exactly once."""
+    """`source` with each (old, new) replacement made; each `old` must occur exactly once.
+
+    `{address}` in an `old` stands for any absolute http(s) address (ADDRESS), so that the patches
+    which take another host's address out of Material's scripts need not name that host themselves.
+    """
     for old, new in patches:
-        if source.count(old) != 1:
+        pattern = patch_pattern(old)
+        if len(pattern.findall(source)) != 1:
             raise ValueError(f"Material's {what} changed: {old!r} not found exactly once")
-        source = source.replace(old, new)
+        source = pattern.sub(lambda _: new, source)
     return source
 
 
