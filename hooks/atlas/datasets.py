@@ -117,8 +117,11 @@ FACETS = ("family", "weights", "license", "size", "arch")
 SIZE_BOUNDS = (10, 40, 100)
 
 
-SIZE_RANGES = (f"lt{SIZE_BOUNDS[0]}", *(f"{low}-{high}" for low, high in zip(SIZE_BOUNDS, SIZE_BOUNDS[1:])),
-               f"ge{SIZE_BOUNDS[-1]}")
+# Each range as (id, lower bound, upper bound); None where it is open.
+SIZE_RANGE_BOUNDS = ((f"lt{SIZE_BOUNDS[0]}", None, SIZE_BOUNDS[0]),
+                     *((f"{low}-{high}", low, high) for low, high in zip(SIZE_BOUNDS, SIZE_BOUNDS[1:])),
+                     (f"ge{SIZE_BOUNDS[-1]}", SIZE_BOUNDS[-1], None))
+SIZE_RANGES = tuple(range_id for range_id, _, _ in SIZE_RANGE_BOUNDS)
 
 
 def size_range(params_b: float | None) -> str:

@@ -4,9 +4,8 @@ and `atlas:filter`, the reader's filter over the models and scores tables of a p
 from __future__ import annotations
 
 from . import i18n
-from .context import Context
-from .context import sort_key
-from .datasets import FACETS, SIZE_RANGES, dataset_named, model_facets, model_name_cell, parse_filters, table_view
+from .context import Context, sort_key
+from .datasets import FACETS, SIZE_RANGE_BOUNDS, dataset_named, model_facets, model_name_cell, parse_filters, table_view
 from .errors import unknown
 from .markers import Marker, require, split_list
 from .schema import MODES
@@ -68,13 +67,12 @@ def render_compare(marker: Marker, ctx: Context) -> str:
     return ctx.render("compare.html", table=view)
 
 
-def _size_label(range_id: str, ctx: Context) -> str:
-    """'< 10B', '10B–40B', '≥ 100B' (in Chinese '< 100 亿', ...), from the bounds of the range."""
-    if range_id.startswith("lt"):
-        return f"< {i18n.fmt_params(float(range_id[2:]), ctx.lang)}"
-    if range_id.startswith("ge"):
-        return f"≥ {i18n.fmt_params(float(range_id[2:]), ctx.lang)}"
-    low, high = range_id.split("-")
+def _size_label(low: float | None, high: float | None, ctx: Context) -> str:
+    """'< 10B', '10B–40B', '≥ 100B' (in Chinese '< 100 亿', ...), from the bounds of a size range."""
+    if low is None:
+        return f"< {i18n.fmt_params(float(high), ctx.lang)}"
+    if high is None:
+        return f"≥ {i18n.fmt_params(float(low), ctx.lang)}"
     return f"{i18n.fmt_params(float(low), ctx.lang)}–{i18n.fmt_params(float(high), ctx.lang)}"
 
 
@@ -90,7 +88,8 @@ def filter_view(ctx: Context) -> dict:
         "family": [(f.id, ctx.pick(f.name)) for f in families],
         "weights": [(w, ctx.t(f"weights-{w}")) for w in ("open", "api") if w in present["weights"]],
         "license": [(l.id, ctx.pick(l.name)) for l in licences],
-        "size": [(size, _size_label(size, ctx)) for size in SIZE_RANGES if size in present["size"]],
+        "size": [(size, _size_label(low, high, ctx)) for size, low, high in SIZE_RANGE_BOUNDS
+                 if size in present["size"]],
         "arch": [(arch, ctx.t(f"filter-arch-{arch}")) for arch in ("dense", "moe")],
     }
     labels = {"family": ctx.t("col-family"), "weights": ctx.t("col-weights"), "license": ctx.t("col-license"),
