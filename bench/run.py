@@ -584,14 +584,15 @@ def write_report(results: dict) -> str:
             "(compressed body plus headers). **Lighthouse** "
             f"{results.get('lighthouse', '12')}, mobile profile with its simulated throttling, "
             f"{results.get('lighthouse_runs', 1)} run(s) per page (medians); TBT is the total blocking time, "
-            "LCP the largest contentful paint, CLS the layout shift."
+            "LCP the largest contentful paint (and its element, the last step of Lighthouse's selector), "
+            "CLS the layout shift."
             + (" Lighthouse scales the CPU time it observes, so a busy machine lowers the performance scores: "
                f"the load average after the measurements was {' / '.join(f'{v:.1f}' for v in results['load'])} "
                f"(1 / 5 / 15 min) on {os.cpu_count()} CPUs." if results.get("load") else ""))
         out("")
         out("| kind | page | requests | HTML | CSS | JS | JSON | images | fonts | other | **total** | "
-            "perf. | access. | best pr. | SEO | TBT | LCP | CLS |")
-        out("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+            "perf. | access. | best pr. | SEO | TBT | LCP | largest paint | CLS |")
+        out("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for item in visits:
             b, sc, m = item.bytes, item.scores, item.metrics
 
@@ -606,6 +607,8 @@ def write_report(results: dict) -> str:
                 f"{score('best-practices')} | {score('seo')} | "
                 + (f"{m['tbt_ms']:.0f} ms" if "tbt_ms" in m else "–") + " | "
                 + (f"{m['lcp_ms'] / 1000:.1f} s" if "lcp_ms" in m else "–") + " | "
+                + (" ; ".join(f"`{e.split('>')[-1].strip()}`" for e in item.lcp_element.split("; "))
+                   if item.lcp_element else "–") + " | "
                 + (f"{m['cls']:.3f}" if "cls" in m else "–") + " |")
         out("")
         differences = [item.total - item.metrics["bytes"] for item in visits if "bytes" in item.metrics]
@@ -621,6 +624,11 @@ def write_report(results: dict) -> str:
         if problems:
             out("Problems seen while measuring: " + "; ".join(problems[:10]) + ".")
             out("")
+        pictures = [item.path for item in visits
+                    if item.lcp_element and not all(visit.is_text(e) for e in item.lcp_element.split("; "))]
+        if any(item.lcp_element for item in visits):
+            verdicts["paint"] = (not pictures, "the largest paint is text on every page measured"
+                                 + (f" (not on {', '.join('/' + p for p in pictures[:5])})" if pictures else ""))
         for key, category, target in (("performance", "performance", PERFORMANCE_TARGET),
                                       ("accessibility", "accessibility", ACCESSIBILITY_TARGET)):
             below = sorted((item.scores.get(category, 0), item.path) for item in visits
@@ -635,7 +643,7 @@ def write_report(results: dict) -> str:
     # Verdict ---------------------------------------------------------------
     out("## Targets")
     out("")
-    for key in ("hooks", "linear", "plotly", "chartjs", "search", "performance", "accessibility"):
+    for key in ("hooks", "linear", "plotly", "chartjs", "search", "performance", "paint", "accessibility"):
         if key in verdicts:
             ok, text = verdicts[key]
             out(f"- {'met' if ok else '**not met**'}: {text}")

@@ -11,7 +11,8 @@ The built site is served with gzip as GitHub Pages serves it (bench/serve.py). F
 - Lighthouse 12 (bench/package.json, installed by `make bench` with `npm ci`), mobile profile with
   its default simulated throttling: the performance, accessibility, best-practices and SEO scores,
   and the total blocking time, largest contentful paint, layout shift and total byte weight
-  behind them. With several runs per page, each figure is the median.
+  behind them. With several runs per page, each figure is the median. Also the element of the
+  largest paint and whether it is text (the issue asks that it come from text, not from a chart).
 
 The page kinds: home, the pages with a chart (every one), the model index, the page of the model
 drawn in the most charts, the glossary, the fact-check ledger and the data page, in both languages.
@@ -47,6 +48,9 @@ CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 METRICS = {"tbt_ms": "total-blocking-time", "lcp_ms": "largest-contentful-paint",
            "cls": "cumulative-layout-shift", "bytes": "total-byte-weight"}
 BYTE_KINDS = ("html", "css", "js", "fonts", "images", "json", "other")
+# A largest paint from one of these elements, or from inside a chart, is not text.
+PICTURE_TAGS = frozenset({"img", "svg", "canvas", "video", "image", "picture"})
+CHART_CLASS = "atlas-chart"
 
 
 @dataclass
@@ -62,6 +66,7 @@ class Visit:
     metrics: dict[str, float] = field(default_factory=dict)  # METRICS -> median
     runs: int = 0
     errors: list[str] = field(default_factory=list)
+    lcp_element: str = ""  # CSS selector of the largest paint's element, in every run (or "a; b")
 
     @property
     def total(self) -> int:
@@ -157,6 +162,24 @@ def run_lighthouse(url: str, out: Path) -> dict:
     return json.loads(out.read_text(encoding="utf-8"))
 
 
+def largest_paint_element(report: dict) -> str:
+    """The CSS selector Lighthouse gives for the element of the largest paint ("" if none)."""
+    tables = (report["audits"].get("largest-contentful-paint-element", {}).get("details") or {}).get("items") or []
+    for table in tables:
+        for item in table.get("items") or []:
+            node = item.get("node") or {}
+            if node.get("selector"):
+                return node["selector"]
+    return ""
+
+
+def is_text(selector: str) -> bool:
+    """Whether a largest-paint element (a selector like `article > p`) is text, not a picture or a chart."""
+    last = selector.split(">")[-1].strip()
+    tag = last.split(".")[0].split("#")[0].split("[")[0].lower()
+    return bool(selector) and tag not in PICTURE_TAGS and CHART_CLASS not in selector
+
+
 def lighthouse_figures(report: dict) -> tuple[dict[str, float], dict[str, float], list[str]]:
     """(scores 0-100, metrics, runtime problems) of one Lighthouse result."""
     scores = {name: round(100 * report["categories"][name]["score"])
@@ -206,13 +229,15 @@ def measure_site(site_dir: Path, content_dir: Path, catalog, lighthouse_runs: in
             finally:
                 browser.close()
             for visit in visits:
-                runs = []
+                runs, elements = [], []
                 for run in range(lighthouse_runs):
-                    scores, metrics, problems = lighthouse_figures(
-                        run_lighthouse(root + visit.path, scratch / f"run-{run}.json"))
+                    report = run_lighthouse(root + visit.path, scratch / f"run-{run}.json")
+                    scores, metrics, problems = lighthouse_figures(report)
                     runs.append((scores, metrics))
+                    elements.append(largest_paint_element(report))
                     visit.errors.extend(problems)
                 visit.runs = len(runs)
+                visit.lcp_element = "; ".join(dict.fromkeys(elements))
                 visit.scores = {name: statistics.median(s[name] for s, _ in runs if name in s)
                                 for name in CATEGORIES if any(name in s for s, _ in runs)}
                 visit.metrics = {key: statistics.median(m[key] for _, m in runs if key in m)

@@ -107,3 +107,29 @@ def test_bench_measures_every_page_kind_in_both_languages(catalog):
 def test_bytes_are_counted_by_kind(resource_type, url, content_type, expected):
     """Each response counts under one kind of the report's columns."""
     assert visit._byte_kind(resource_type, url, content_type) == expected
+
+
+def _lighthouse_report(selector: str) -> dict:
+    """A Lighthouse result holding only the largest-paint element audit, as Lighthouse 12 writes it."""
+    return {"audits": {"largest-contentful-paint-element": {"details": {"type": "list", "items": [
+        {"type": "table", "items": [{"node": {"type": "node", "selector": selector}}]},
+        {"type": "table", "items": [{"phase": "TTFB", "timing": 10}]}]}}}}
+
+
+@pytest.mark.parametrize("selector, text", [
+    ("div.md-content > article.md-content__inner > p", True),
+    ("article.md-content__inner > h1#qwen3-32b", True),
+    ("article > figure.atlas-chart > div.atlas-chart__plot > div", False),
+    ("div.md-content > article > p > img.logo", False),
+    ("figure > svg.main-svg", False),
+])
+def test_the_bench_tells_a_text_paint_from_a_picture(selector, text):
+    """The largest paint's element is read from Lighthouse's result and judged text or not."""
+    assert visit.largest_paint_element(_lighthouse_report(selector)) == selector
+    assert visit.is_text(selector) is text
+
+
+def test_no_largest_paint_element_is_not_text():
+    """A result without the audit gives no element, which is not counted as text."""
+    assert visit.largest_paint_element({"audits": {}}) == ""
+    assert visit.is_text("") is False
