@@ -1,5 +1,5 @@
 // Fact-check ledger filter: hides the rows whose verdict or topic does not match the selects.
-// Runs only where the ledger is; without JavaScript the filter stays hidden and every row shows.
+// Runs only where the ledger is; without JavaScript the stylesheet hides the filter and every row shows.
 (function () {
   "use strict";
   function setUp(ledger) {
@@ -20,7 +20,6 @@
     }
     selects.forEach(function (select) { select.addEventListener("change", apply); });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
-    form.hidden = false;
     apply();
   }
   document.querySelectorAll(".atlas-factcheck").forEach(setUp);

@@ -2,7 +2,10 @@
 // - sort: every header of a `.atlas-sortable` table becomes a button (click, Enter or Space) that
 //   sorts by the cells' machine keys (`data-sort`, written at build time) with the vendored
 //   tablesort; tablesort sets aria-sort on the header. A missing figure ("—") stays last.
-// - scroll cue: a table wider than its frame shows the hint above it (the shadows are CSS).
+// - scroll cue: a table wider than its frame marks the frame `atlas-table--overflows`, and the
+//   stylesheet shows the hint above it (the shadows are CSS). A table the browser is not rendering
+//   yet (content-visibility: auto, far from the screen) is measured when it starts rendering:
+//   measuring it earlier would lay out what the browser skips.
 // - filter: the `atlas:filter` form narrows the rows that carry facets (data-facet-*) on the page;
 //   its state lives in the query string (?family=qwen3&weights=open&text=coder; not `q`, for which
 //   Material opens its search), so a filtered view can be shared and survives a reload. Without
@@ -52,12 +55,12 @@
   }
 
   function watchOverflow(frame) {
-    var hint = frame.querySelector(".atlas-table__hint");
+    var table = frame.querySelector("table");
     function update() {
-      var overflows = frame.scrollWidth > frame.clientWidth + 1;
-      frame.classList.toggle("atlas-table--overflows", overflows);
-      if (hint) { hint.hidden = !overflows; }
+      if (table && table.checkVisibility && !table.checkVisibility({ contentVisibilityAuto: true })) { return; }
+      frame.classList.toggle("atlas-table--overflows", frame.scrollWidth > frame.clientWidth + 1);
     }
+    frame.addEventListener("contentvisibilityautostatechange", update);
     if (window.ResizeObserver) { new ResizeObserver(update).observe(frame); }
     window.addEventListener("resize", update);
     update();
