@@ -492,8 +492,9 @@ def write_report(results: dict) -> str:
             + (" (within 25% of ×10 per ×10 step)." if linear else "."))
         last, first_row = scaling[-1], scaling[0]
         step = last["factor"] / first_row["factor"]
-        growth = sorted(((last["phases"][name] / max(first_row["phases"][name], 1e-9), name)
-                         for name in REPORT_PHASES if first_row["phases"][name] > 0.005), reverse=True)
+        # results.json of an older bench may lack a phase measured today
+        growth = sorted(((last["phases"].get(name, 0) / max(first_row["phases"][name], 1e-9), name)
+                         for name in REPORT_PHASES if first_row["phases"].get(name, 0) > 0.005), reverse=True)
         out("Growth of each phase from ×1 to ×" + str(last["factor"]) + f" (data ×{step:g}, HTML files "
             f"×{last['html_files'] / first_row['html_files']:.1f}): "
             + ", ".join(f"{name} ×{ratio:.0f}" for ratio, name in growth) + ".")
