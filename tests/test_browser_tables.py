@@ -232,3 +232,55 @@ def test_ledger_and_review_dates_sort(reader, server):
     keys = [key for key, _ in _column(reviewed, 1)]
     assert keys == sorted(keys) and len(keys) > 3, keys
     assert not page.errors, page.errors
+
+
+# Layout shifts the page makes after its first paint (Chromium's layout-shift entries, the figure behind
+# Lighthouse's CLS), summed; shifts that follow the reader's own input do not count.
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+    let total = 0;
+    new PerformanceObserver(list => list.getEntries().forEach(entry => {
+        if (!entry.hadRecentInput) total += entry.value;
+    })).observe({type: 'layout-shift', buffered: true});
+    setTimeout(() => resolve(total), 300);
+})"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("path", [MODELS, BENCHMARKS, "fact-check/"])
+def test_late_scripts_move_nothing_on_a_phone(reader, server, lang, path):
+    """The scripts are deferred, so a phone may paint before they run: held back until the page has
+    painted, they still move nothing (the filters are shown by CSS, the scroll hint's line is kept,
+    the tables far from the screen are measured only when the reader nears them)."""
+    page = reader(PHONE)
+    held = []
+
+    def hold_scripts(route):
+        """Answer a script of the site only once the page has painted without it."""
+        held.append(route)
+
+    page.route("**/assets/**/*.js", hold_scripts)
+    page.goto(server.url(in_lang(path, lang)), wait_until="commit")
+    page.wait_for_function("() => performance.getEntriesByType('paint').some(e => e.name === 'first-contentful-paint')")
+    for route in held:
+        route.continue_()
+    page.unroute("**/assets/**/*.js")
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => document.querySelector('form.atlas-filter[data-atlas-ready], .atlas-factcheck-filter output:not(:empty)')")
+    assert held, "no script was held back: the test did not test late scripts"
+    assert page.evaluate(LAYOUT_SHIFT) < 0.01
+    assert not page.errors, page.errors
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_link_to_a_row_of_a_table_far_down_shows_the_row(reader, server, lang):
+    """A table far from the screen is not rendered until the reader nears it; a link to one of its rows
+    (the last row of the model index's last table) still scrolls the row into view on a phone."""
+    url = server.url(in_lang(MODELS, lang))
+    first = reader(PHONE)
+    first.goto(url)
+    row_id = first.evaluate("() => [...document.querySelectorAll('.atlas-lazy-render tbody tr[id]')].pop().id")
+    page = reader(PHONE)  # arriving by the link, as from another page
+    page.goto(f"{url}#{row_id}")
+    page.wait_for_function("""id => { const box = document.getElementById(id).getBoundingClientRect();
+        return box.height > 0 && box.top >= 0 && box.bottom <= window.innerHeight; }""", arg=row_id)
+    assert not page.errors, page.errors

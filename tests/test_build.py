@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from atlas import i18n
+from atlas import i18n, search_index
 from atlas.context import sort_key
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -189,3 +189,18 @@ def test_every_correction_is_shown(built_site: Path, catalog):
         pages = " ".join(p.read_text("utf-8") for p in (built_site / prefix).glob("*/index.html"))
         missing = [c for c in catalog.corrections if f'id="correction-{c}"' not in pages]
         assert missing == [], prefix
+
+
+def test_every_page_defers_its_scripts_and_loads_the_patched_main_script(built_site: Path):
+    """No page's first paint waits for a script: every external script is deferred (plotly is fetched
+    by charts.js), and Material's main script is our patched copy (search_index.BUNDLE_PATCHES)."""
+    script = re.compile(r"<script\b[^>]*\bsrc=\"([^\"]+)\"[^>]*>")
+    problems = []
+    for page in sorted(built_site.rglob("*.html")):
+        text = page.read_text("utf-8")
+        tags = [(match[0], match[1]) for match in script.finditer(text)]
+        if search_index.BUNDLE in text or not any(src.endswith(search_index.PATCHED_BUNDLE) for _, src in tags):
+            problems.append(f"{page.relative_to(built_site)}: not the patched main script")
+        problems += [f"{page.relative_to(built_site)}: {tag}" for tag, _ in tags
+                     if not re.search(r"\s(defer|async)[\s>=]", tag)]
+    assert not problems, "\n".join(problems[:20])
