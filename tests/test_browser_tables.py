@@ -18,6 +18,7 @@ pytest_plugins = ["browser_fixtures"]
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
+LIGHTHOUSE_PHONE = {"width": 412, "height": 823}  # the screen of Lighthouse's mobile profile
 MODELS = "models/"
 BENCHMARKS = "benchmarks/"
 
@@ -247,11 +248,12 @@ LAYOUT_SHIFT = """() => new Promise(resolve => {
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("path", [MODELS, BENCHMARKS, "fact-check/"])
-def test_late_scripts_move_nothing_on_a_phone(reader, server, lang, path):
+@pytest.mark.parametrize("phone", [PHONE, LIGHTHOUSE_PHONE], ids=["390px", "412px"])
+def test_late_scripts_move_nothing_on_a_phone(reader, server, lang, path, phone):
     """The scripts are deferred, so a phone may paint before they run: held back until the page has
     painted, they still move nothing (the filters are shown by CSS, the scroll hint's line is kept,
     the tables far from the screen are measured only when the reader nears them)."""
-    page = reader(PHONE)
+    page = reader(phone)
     held = []
 
     def hold_scripts(route):
