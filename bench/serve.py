@@ -116,12 +116,23 @@ def make_handler(site_dir: Path, prefix: str):
     return Handler
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A threading server that prints no traceback when a browser drops a kept-alive connection."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """Ignore a connection the browser reset or closed; report any other error."""
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def serving(site_dir: Path, port: int = 0) -> Iterator[str]:
     """Serve the site in a thread on 127.0.0.1; yields the address of its home page."""
     prefix = site_path(site_dir)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), make_handler(site_dir, prefix))
-    server.daemon_threads = True
+    server = QuietServer(("127.0.0.1", port), make_handler(site_dir, prefix))
     thread = threading.Thread(target=server.serve_forever, name="bench-server", daemon=True)
     thread.start()
     try:

@@ -12,7 +12,7 @@ The built site is served with gzip as GitHub Pages serves it (bench/serve.py). F
   its default simulated throttling: the performance, accessibility, best-practices and SEO scores,
   and the total blocking time, largest contentful paint, layout shift and total byte weight
   behind them. With several runs per page, each figure is the median. Also the element of the
-  largest paint and whether it is text (the issue asks that it come from text, not from a chart).
+  largest paint and whether it is text: a page should show its words first, not wait for a chart.
 
 The page kinds: home, the pages with a chart (every one), the model index, the page of the model
 drawn in the most charts, the glossary, the fact-check ledger and the data page, in both languages.

@@ -92,7 +92,11 @@ def test_tables_fit_a_laptop_and_a_phone(reader, server, built_site, samples, la
     frames = []
     for frame in phone.locator(".atlas-table").all():  # as the reader scrolls to each table
         frame.scroll_into_view_if_needed()
-        phone.wait_for_timeout(100)  # the browser starts rendering it, tables.js measures it
+        # the browser starts rendering the table (content-visibility), then tables.js measures it
+        frame.evaluate("""frame => new Promise(resolve => { const table = frame.querySelector('table');
+            const wait = () => table.checkVisibility({contentVisibilityAuto: true})
+                ? requestAnimationFrame(() => requestAnimationFrame(resolve)) : requestAnimationFrame(wait);
+            wait(); })""")
         frames.append(frame.evaluate("""frame => ({
             overflows: frame.scrollWidth > frame.clientWidth,
             hint: frame.querySelector('.atlas-table__hint').checkVisibility({visibilityProperty: true}),
