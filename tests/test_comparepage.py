@@ -12,7 +12,7 @@ from conftest import make_site
 
 from atlas import comparepage, i18n, modelpages
 from atlas.markers import Marker
-from atlas.selections import pick_score
+from atlas.selections import models_by_family, pick_score
 
 LANGS = ("zh", "en")
 PAGE = {"zh": "compare.md", "en": "compare.en.md"}
@@ -44,7 +44,7 @@ def test_every_model_once_with_its_figures_formatted_and_sourced(fixture_site, f
     data = embedded(render(fixture_site, lang))
     ids = [model["id"] for model in data["models"]]
     assert sorted(ids) == sorted(fixture_catalog.models)
-    assert ids == [m.id for _, members in comparepage.families_of(ctx) for m in members]
+    assert ids == [m.id for _, members in models_by_family(ctx.catalog) for m in members]
     for entry in data["models"]:
         model = fixture_catalog.models[entry["id"]]
         assert entry["href"] == ctx.model_href(model.id)

@@ -8,7 +8,6 @@ a link to its page, which is what a reader without JavaScript gets.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from . import i18n
@@ -17,7 +16,7 @@ from .context import Context
 from .datasets import MODEL_COLUMNS, MOE_COLUMNS
 from .markers import Marker, require
 from .schema import BENCHMARK_CATEGORIES
-from .selections import pick_score, release_key
+from .selections import models_by_family, pick_score
 
 # How many models the reader may put side by side.
 MAX_CHOSEN = 4
@@ -126,20 +125,12 @@ def _benchmarks(ctx: Context) -> list[dict[str, Any]]:
     return rows
 
 
-def families_of(ctx: Context) -> list[tuple[Any, list[Model]]]:
-    """Families in their order, each with its models by release date (families without models left out)."""
-    members: dict[str, list[Model]] = defaultdict(list)
-    for model in sorted(ctx.catalog.models.values(), key=release_key):
-        members[model.family].append(model)
-    families = sorted((f for f in ctx.catalog.families.values() if members.get(f.id)), key=lambda f: (f.order, f.id))
-    return [(family, members[family.id]) for family in families]
-
-
-def compare_data(ctx: Context) -> dict[str, Any]:
-    """What the script needs, in the page's language: labels, rows, every model's figures and the sources."""
+def compare_data(ctx: Context, grouped: list[tuple[Any, list[Model]]]) -> dict[str, Any]:
+    """What the script needs, in the page's language: labels, rows, every model's figures and the
+    sources; `grouped` is selections.models_by_family of the catalog."""
     sources: dict[str, dict] = {}
     models = []
-    for family, members in families_of(ctx):
+    for family, members in grouped:
         for model in members:
             models.append({"id": model.id, "name": model.name, "href": ctx.model_href(model.id),
                            "family": ctx.pick(family.name), "specs": _specs(model, ctx, sources),
@@ -151,11 +142,12 @@ def compare_data(ctx: Context) -> dict[str, Any]:
 
 def compare_view(ctx: Context) -> dict[str, Any]:
     """Everything model-compare.html shows: the static list of models, the labels and the script's data."""
+    grouped = models_by_family(ctx.catalog)
     families = [{"id": family.id, "name": ctx.pick(family.name),
                  "models": [{"id": m.id, "name": m.name, "href": ctx.model_href(m.id)} for m in members]}
-                for family, members in families_of(ctx)]
+                for family, members in grouped]
     labels = {key: ctx.t(f"compare-{key}") for key in ("nojs", "models", "filter", "results")}
-    return {"families": families, "labels": labels, "data": compare_data(ctx),
+    return {"families": families, "labels": labels, "data": compare_data(ctx, grouped),
             "script": ctx.root_href("assets/javascripts/compare.js")}
 
 

@@ -53,7 +53,7 @@ class MarkerError(Exception):
 OnError = Callable[[MarkerError], None]
 
 
-def _stop(error: MarkerError) -> None:
+def stop_at_first(error: MarkerError) -> None:
     """The default reaction to a marker problem: stop (the build names the first one)."""
     raise error
 
@@ -141,7 +141,7 @@ def _distance(a: str, b: str) -> int:
     return row[-1]
 
 
-def _checked_lines(markdown: str, page: str, on_error: OnError = _stop):
+def _checked_lines(markdown: str, page: str, on_error: OnError = stop_at_first):
     """`_scan`, refusing comments outside code that look meant as markers but would be ignored:
     another spelling of `atlas:`, a marker that does not close on its line, one split over lines
     (each passed to `on_error`, which stops by default)."""
@@ -183,7 +183,7 @@ def find_markers(markdown: str, page: str) -> list[Marker]:
 
 
 def expand(markdown: str, page: str, block: dict[str, Handler], inline: dict[str, Handler],
-           on_error: OnError = _stop) -> str:
+           on_error: OnError = stop_at_first) -> str:
     """Replace every marker by its handler's output; block kinds must stand alone on their line.
 
     A marker that cannot be expanded stops with a MarkerError, or, with `on_error`, is passed to

@@ -17,6 +17,7 @@ from .datasets import model_facets, table_view
 from .errors import unknown
 from .markers import Marker, require
 from .schema import BENCHMARK_CATEGORIES, MODES
+from .selections import models_by_family
 from .stubs import STUB_DIR
 
 
@@ -198,22 +199,18 @@ def render_model_index(marker: Marker, ctx: Context) -> str:
     """Expand `atlas:model-index`: every model by family (families in order), then by release date."""
     require(marker, set())
     catalog = ctx.catalog
-    by_family: dict[str, list[Model]] = defaultdict(list)
-    for model in catalog.models.values():
-        by_family[model.family].append(model)
-    families = sorted((f for f in catalog.families.values() if by_family.get(f.id)), key=lambda f: (f.order, f.id))
     groups = {"qwen": [], "peers": []}
-    for family in families:
+    for family, members in models_by_family(catalog):
         groups["qwen" if family.qwen else "peers"].append({
             "id": family.id, "name": ctx.pick(family.name), "description": ctx.pick(family.description),
-            "count": len(by_family[family.id]), "table": _family_table(family.id, by_family[family.id], ctx)})
+            "count": len(members), "table": _family_table(family.id, members, ctx)})
     years: dict[str, list[dict]] = defaultdict(list)
     for model in sorted(catalog.models.values(), key=lambda m: (str(m.released or ""), m.id), reverse=True):
         family = catalog.families[model.family]
         years[str(model.released.year) if model.released else ""].append(
             {**_link(model, ctx), "family": ctx.pick(family.name), "facets": model_facets(model)})
     dated = [{"year": year, "id": f"released-{year}", "models": items} for year, items in years.items() if year]
-    qwen_count = sum(len(by_family[f["id"]]) for f in groups["qwen"])
+    qwen_count = sum(group["count"] for group in groups["qwen"])
     summary = i18n.fill("index-summary", ctx.t("index-summary"), models=len(catalog.models), qwen=qwen_count,
                         families=len(groups["qwen"]))
     labels = {key: ctx.t(f"index-{key}") for key in ("by-family", "peers", "peers-note", "by-date", "undated")}

@@ -13,7 +13,7 @@ from typing import Callable
 
 from . import blocks, charts, citations, comparepage, datapage, ledger, modelpages, scoreboard, tables
 from .context import Context
-from .markers import Marker, MarkerError, OnError, expand
+from .markers import Marker, MarkerError, OnError, expand, stop_at_first
 
 Renderer = Callable[[Marker, Context], str]
 
@@ -56,8 +56,8 @@ def _unmeasured(kind: str) -> AbstractContextManager:
 
 
 def expand_page(markdown: str, ctx: Context,
-                measure: Callable[[str], AbstractContextManager] = _unmeasured, on_error: OnError | None = None
-                ) -> Expanded:
+                measure: Callable[[str], AbstractContextManager] = _unmeasured,
+                on_error: OnError = stop_at_first) -> Expanded:
     """Expand every marker of one page in its language (raises MarkerError with page:line, or
     passes each to `on_error` and goes on).
 
@@ -77,8 +77,7 @@ def expand_page(markdown: str, ctx: Context,
 
     handlers = ({kind: bind(kind, f) for kind, f in BLOCK_MARKERS.items()},
                 {kind: bind(kind, f) for kind, f in INLINE_MARKERS.items()})
-    expanded = (expand(markdown, ctx.page, *handlers) if on_error is None
-                else expand(markdown, ctx.page, *handlers, on_error=on_error))
+    expanded = expand(markdown, ctx.page, *handlers, on_error=on_error)
     # the citation tags the markers wrote: one per source and sentence, none at a line's start
     return Expanded(citations.tidy(expanded), has_charts)
 

@@ -85,6 +85,15 @@ def release_key(model: Model) -> tuple:
     return (model.released.isoformat() if model.released else "9999", model.id)
 
 
+def models_by_family(catalog: Catalog) -> list[tuple[Any, list[Model]]]:
+    """Families in their order, each with its models by release date (families without models left out)."""
+    members: dict[str, list[Model]] = defaultdict(list)
+    for model in sorted(catalog.models.values(), key=release_key):
+        members[model.family].append(model)
+    families = sorted((f for f in catalog.families.values() if members.get(f.id)), key=lambda f: (f.order, f.id))
+    return [(family, members[family.id]) for family in families]
+
+
 def _by_size(model: Model) -> tuple:
     """Sort models by total parameters, then id."""
     return (model.params_b or 0, model.id)
