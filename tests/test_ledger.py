@@ -8,7 +8,7 @@ import re
 import pytest
 
 from atlas import blocks, ledger, workspace
-from atlas.loading import stale_families
+from atlas.completeness import stale_families
 from atlas.markers import Marker
 from conftest import TODAY, read_catalog
 from test_validation import edit, line_of, problems

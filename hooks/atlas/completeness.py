@@ -4,14 +4,30 @@ may have left out: `make check` names each one still missing, with its file and 
 A model's page, its rows in the tables, the downloads, the timeline's links and the benchmark
 listings all follow from the entry. What does not: saying in the changelog that the model was
 added, and re-checking its family against the sources once a model newer than the family's last
-review is on the site. The site builds without them, so they are warnings, not errors.
+review is on the site. The site builds without them, so they are warnings, not errors. Nor does
+time: a family not checked against its sources for REVIEW_DAYS may have missed releases.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from .catalog import Catalog
 from .documents import format_path
 from .errors import Problem
+
+
+REVIEW_DAYS = 90  # a family not checked against its sources for longer may have missed releases
+
+
+def stale_families(catalog: Catalog, today: dt.date, max_days: int = REVIEW_DAYS) -> list[Problem]:
+    """Families last reviewed more than `max_days` before `today`, as warnings with file:line."""
+    positions = _positions(catalog, "models", "families")
+    return [_problem(catalog, "models", ("families", positions.get(family.id, 0), "reviewed"),
+                     f"family {family.id!r} last reviewed {family.reviewed.isoformat()}, "
+                     f"{(today - family.reviewed).days} days ago: check its sources for new releases, "
+                     f"then update the date")
+            for family in catalog.families.values() if (today - family.reviewed).days > max_days]
 
 
 def missing_steps(catalog: Catalog) -> list[Problem]:

@@ -444,19 +444,3 @@ def load_catalog(contents: dict[str, bytes | None], today: dt.date, display_pref
         raise DataError(problems, skipped)
     return catalog
 
-
-REVIEW_DAYS = 90  # a family not checked against its sources for longer may have missed releases
-
-
-def stale_families(catalog: Catalog, today: dt.date, max_days: int = REVIEW_DAYS) -> list[Problem]:
-    """Families last reviewed more than `max_days` before `today`, as warnings with file:line."""
-    where = catalog.located.get("models")
-    warnings = []
-    for position, family in enumerate(catalog.families.values()):
-        age = (today - family.reviewed).days
-        if age > max_days:
-            path = ("families", position, "reviewed")
-            warnings.append(Problem("data/models.yaml", where.line(path) if where else 0, format_path(path),
-                                    f"family {family.id!r} last reviewed {family.reviewed.isoformat()}, "
-                                    f"{age} days ago: check its sources for new releases, then update the date"))
-    return warnings

@@ -31,7 +31,7 @@ from .datafiles import FILES
 from .documents import parse_yaml
 from .downloads import download_files
 from .errors import DataError, Problem, count
-from .loading import check_data, load_catalog, stale_families
+from .loading import check_data, load_catalog
 from .markers import shown_on
 from .registry import page_problems
 from .selections import plotted_models
@@ -318,7 +318,7 @@ def check(data_dir: Path = DATA_DIR, content_dir: Path | None = None) -> int:
           f"{len(catalog.claims)} checked claims; pages OK: {len(pages)} "
           f"({time.perf_counter() - started:.2f} s)")
     # a warning, not a failure: an old review date does not make the data wrong
-    for warning in stale_families(catalog, today()) + completeness.missing_steps(catalog):
+    for warning in completeness.stale_families(catalog, today()) + completeness.missing_steps(catalog):
         print(f"warning: {warning}", file=sys.stderr)
     return 0
 
