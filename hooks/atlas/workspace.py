@@ -81,10 +81,16 @@ def load(data_dir: Path = DATA_DIR) -> Catalog:
     return load_catalog(read_data(data_dir), today())
 
 
+def top_pages(pages: dict[str, str]) -> dict[str, str]:
+    """Of pages by path relative to the content folder, the Chinese ones at its top: they place the
+    charts and corrections (markers.shown_on)."""
+    return {name: text for name, text in pages.items() if "/" not in name and not name.endswith(".en.md")}
+
+
 def read_pages(content_dir: Path = CONTENT_DIR) -> dict[str, str]:
-    """The Chinese pages at the top of the content folder, by file name (they place charts and corrections)."""
-    return {path.name: path.read_text(encoding="utf-8") for path in sorted(Path(content_dir).glob("*.md"))
-            if not path.name.endswith(".en.md")}
+    """The Chinese pages at the top of the content folder, by file name (top_pages)."""
+    return top_pages({path.name: path.read_text(encoding="utf-8") for path in sorted(Path(content_dir).glob("*.md"))
+                      if not path.name.endswith(".en.md")})
 
 
 def read_all_pages(content_dir: Path = CONTENT_DIR) -> tuple[dict[str, str], list[Problem]]:
@@ -299,8 +305,7 @@ def check(data_dir: Path = DATA_DIR, content_dir: Path | None = None) -> int:
     content_dir = Path(data_dir).parent / "content" if content_dir is None else content_dir
     catalog, problems, skipped = check_data(read_data(data_dir), today())
     pages, unreadable = read_all_pages(content_dir)
-    top = {name: text for name, text in pages.items() if "/" not in name and not name.endswith(".en.md")}
-    site = new_site(catalog, content_dir, pages=top) if catalog is not None else None
+    site = new_site(catalog, content_dir, pages=top_pages(pages)) if catalog is not None else None
     if site is None and pages:
         skipped.add(f"marker arguments and the ids they name in {_shown(content_dir)}/ not checked: "
                     "the data did not load")
