@@ -19,7 +19,7 @@ from referencing import Registry, Resource
 
 from conftest import SITE_URL, make_site, read_catalog
 from atlas import datapage, downloads, i18n, schemagen, workspace
-from atlas.loading import INHERITED
+from atlas.schema import INHERITED
 from atlas.markers import Marker
 from atlas.schema import MoE
 

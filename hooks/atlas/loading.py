@@ -20,7 +20,7 @@ from .errors import DataError, Problem, unknown
 from .i18n import LANGS, UI_PLACEHOLDERS
 from .datafiles import (FILES, BenchmarksFile, ChartsFile, ChangelogFile, CorrectionsFile, FactcheckFile,
                         GlossaryFile, LicensesFile, ModelsFile, ReleasesFile, SourcesFile, UiFile)
-from .schema import FIGURES, INHERITED, REQUIRED, ModelEntry  # noqa: F401 (INHERITED: the tests use it here)
+from .schema import FIGURES, INHERITED, REQUIRED, ModelEntry
 
 
 

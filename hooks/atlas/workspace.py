@@ -30,7 +30,7 @@ from .context import Site
 from .datafiles import FILES
 from .documents import parse_yaml
 from .downloads import download_files
-from .errors import DataError, Problem, count
+from .errors import Problem, count
 from .loading import check_data, load_catalog
 from .markers import shown_on
 from .registry import page_problems
